@@ -1,0 +1,1 @@
+"""The ``inspector`` command line: thin commands over the services."""

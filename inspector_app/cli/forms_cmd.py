@@ -1,0 +1,100 @@
+"""``inspector forms list|show|validate`` — the shipped checklists."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from inspector_app.cli.common import emit_json, emit_table, friendly, json_option
+from inspector_app.core.checklist import Checklist, Item
+from inspector_app.forms.library import load_library, validate_paths
+
+
+def checklist_summary(checklist: Checklist) -> dict[str, Any]:
+    return {
+        "id": checklist.id,
+        "version": checklist.version,
+        "family": checklist.family.value,
+        "title": checklist.title,
+        "items": len(checklist.items),
+    }
+
+
+def item_dict(item: Item) -> dict[str, Any]:
+    data = asdict(item)
+    data["type"] = item.type.value
+    data["show_if"] = [{k: v for k, v in asdict(c).items() if v is not None} for c in item.show_if]
+    return data
+
+
+def checklist_dict(checklist: Checklist) -> dict[str, Any]:
+    return {
+        **checklist_summary(checklist),
+        "description": checklist.description,
+        "grading": checklist.grading,
+        "applies_to": {
+            "business_kinds": list(checklist.business_kinds),
+            "equipment_types": list(checklist.equipment_types),
+        },
+        "sections": [
+            {"title": s.title, "items": [item_dict(i) for i in s.items]} for s in checklist.sections
+        ],
+    }
+
+
+@click.group()
+def forms() -> None:
+    """检查表（检查要点表）：列出、查看、校验。"""
+
+
+@forms.command("list")
+@json_option
+@friendly
+def list_forms(as_json: bool) -> None:
+    """列出全部检查表（每个编号的最新版本）。"""
+    rows = [checklist_summary(c) for c in load_library().all()]
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(rows, [("id", "编号"), ("version", "版本"), ("family", "类别"), ("items", "项数"), ("title", "名称")])
+
+
+@forms.command("show")
+@click.argument("form_id")
+@click.option("--version", type=int, default=None, help="指定版本（默认最新版本）")
+@json_option
+@friendly
+def show_form(form_id: str, version: int | None, as_json: bool) -> None:
+    """显示一张检查表的全部检查项。"""
+    checklist = load_library().get(form_id, version)
+    if as_json:
+        emit_json(checklist_dict(checklist))
+        return
+    click.echo(f"{checklist.title}（{checklist.id} 第{checklist.version}版，{checklist.family.label}）")
+    for section in checklist.sections:
+        click.echo(f"\n{section.title}")
+        for item in section.items:
+            star = "★" if item.key else "  "
+            click.echo(f"  {star}{item.code} {item.text}\n      依据：{item.basis}")
+
+
+@forms.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate_forms(paths: tuple[Path, ...]) -> None:
+    """校验检查表文件（默认校验全部随附的检查表）；有错误时逐条列出并以 1 退出。"""
+    from inspector_app.paths import FORMS_DIR
+
+    problems = validate_paths(list(paths) or [FORMS_DIR])
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"共 {len(problems)} 处错误。", err=True)
+        sys.exit(1)
+    click.echo("全部检查表有效。", err=True)
+
+
+commands = [forms]

@@ -1,0 +1,42 @@
+"""``inspector`` — the admin/automation command line (every command has ``--help``)."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from inspector_app import __version__
+from inspector_app.cli.common import CliContext
+
+#: Modules that each define ``commands``: a list of click commands/groups added to the top level.
+COMMAND_MODULES = [
+    "inspector_app.cli.forms_cmd",
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    envvar="INSPECTOR_HOME",
+    help="数据目录（数据库、附件、PDF、同步发件箱）；默认取 INSPECTOR_HOME 或系统用户数据目录",
+)
+@click.version_option(__version__, prog_name="inspector")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """市场监管现场检查 — 命令行工具（管理与自动化）。"""
+    ctx.obj = CliContext(home)
+
+
+for _name in COMMAND_MODULES:
+    for _command in importlib.import_module(_name).commands:
+        cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="inspector")
+
+
+if __name__ == "__main__":
+    main()

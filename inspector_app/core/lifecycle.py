@@ -1,0 +1,64 @@
+"""The inspection record lifecycle: explicit states and the transitions allowed between them.
+
+``draft`` → ``finalized`` → ``synced`` → ``approved`` | ``returned``. A supervisor on the same laptop may
+also review a finalized record before it is synced. A returned record is corrected by a *new version*
+(a new draft that references it); the returned record itself never changes again.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from inspector_app.core.errors import LifecycleError
+
+
+class RecordStatus(StrEnum):
+    DRAFT = "draft"
+    FINALIZED = "finalized"
+    SYNCED = "synced"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def editable(self) -> bool:
+        return self is RecordStatus.DRAFT
+
+
+STATUS_LABELS = {
+    RecordStatus.DRAFT: "草稿",
+    RecordStatus.FINALIZED: "已定稿",
+    RecordStatus.SYNCED: "已同步",
+    RecordStatus.APPROVED: "已审核通过",
+    RecordStatus.RETURNED: "已退回",
+}
+
+TRANSITIONS: dict[RecordStatus, frozenset[RecordStatus]] = {
+    RecordStatus.DRAFT: frozenset({RecordStatus.FINALIZED}),
+    RecordStatus.FINALIZED: frozenset({RecordStatus.SYNCED, RecordStatus.APPROVED, RecordStatus.RETURNED}),
+    RecordStatus.SYNCED: frozenset({RecordStatus.APPROVED, RecordStatus.RETURNED}),
+    RecordStatus.APPROVED: frozenset(),
+    RecordStatus.RETURNED: frozenset(),
+}
+
+#: States a supervisor may decide on.
+REVIEWABLE = frozenset({RecordStatus.FINALIZED, RecordStatus.SYNCED})
+
+
+def can_transition(old: RecordStatus, new: RecordStatus) -> bool:
+    return new in TRANSITIONS[old]
+
+
+def check_transition(old: RecordStatus, new: RecordStatus) -> None:
+    """Raise :class:`LifecycleError` (Chinese message) when ``old → new`` is not allowed."""
+    if not can_transition(old, new):
+        raise LifecycleError(f"记录状态不能从“{old.label}”变为“{new.label}”")
+
+
+def check_editable(status: RecordStatus) -> None:
+    """Only drafts change; a finalized record is corrected by a new version."""
+    if not status.editable:
+        raise LifecycleError(f"记录已{status.label}，不能修改；如需更正，请创建新版本")

@@ -1,0 +1,74 @@
+"""Opening the laptop database: pragmas, integrity and schema-version checks, forward-only migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from inspector_app.core.errors import InspectorError
+from inspector_app.storage.migrations import MIGRATIONS
+
+APPLICATION_ID = 0x494E5350  # "INSP": marks the file as ours
+
+
+class StorageError(InspectorError):
+    """The database cannot be used (corrupt, from a newer version, locked...). Message in Chinese."""
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    applied = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    known = {name for name, _ in MIGRATIONS}
+    newer = sorted(applied - known)
+    if newer:
+        raise StorageError(
+            f"数据库由更新版本的程序创建（未知迁移 {', '.join(newer)}），本版本无法打开。"
+            "请升级程序后再打开；数据未做任何修改。"
+        )
+    for name, step in MIGRATIONS:
+        if name in applied:
+            continue
+        with db.conn:  # one transaction per migration
+            step(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                [name],
+            )
+
+
+def open_database(path: Path, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` with WAL, foreign keys and synchronous=FULL.
+
+    A corrupt file or one from a newer schema raises :class:`StorageError`; nothing is overwritten.
+    """
+    existed = path.exists() and path.stat().st_size > 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        if existed:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise StorageError(f"数据库文件已损坏（{path}：{check}）。请从备份恢复；程序未改动该文件。")
+            if app_id not in (0, APPLICATION_ID):
+                raise StorageError(f"{path} 不是本程序的数据库文件。请检查 --home 目录；程序未改动该文件。")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"无法打开数据库 {path}：{exc}。文件可能已损坏或不是数据库；程序未改动该文件。") from exc
+    db = sqlite_utils.Database(conn)
+    if migrate:
+        _migrate(db)
+    return db
+
+
+def in_transaction(db: sqlite_utils.Database, work: Callable[[], None]) -> None:
+    """Run ``work`` inside one transaction (rolled back on any exception)."""
+    with db.conn:
+        work()

@@ -1,0 +1,48 @@
+"""Forward-only, named migrations. A shipped migration is never edited: add a new one instead.
+
+Each step receives the ``sqlite_utils.Database`` and runs inside its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = tuple[str, Callable[[sqlite_utils.Database], None]]
+
+
+def _registry(db: sqlite_utils.Database) -> None:
+    """0001: businesses, equipment, search indexes (owned by storage/businesses.py)."""
+    from inspector_app.storage import schema_registry
+
+    schema_registry.create(db)
+
+
+def _inspections(db: sqlite_utils.Database) -> None:
+    """0002: inspection records, answers, attachments, orders, signatures, follow-ups, immutability triggers."""
+    from inspector_app.storage import schema_inspections
+
+    schema_inspections.create(db)
+
+
+def _accounts(db: sqlite_utils.Database) -> None:
+    """0003: local user accounts and login attempts."""
+    from inspector_app.storage import schema_accounts
+
+    schema_accounts.create(db)
+
+
+def _reviews(db: sqlite_utils.Database) -> None:
+    """0004: supervisor review events (append-only) and document-number sequence."""
+    from inspector_app.storage import schema_reviews
+
+    schema_reviews.create(db)
+
+
+MIGRATIONS: list[Migration] = [
+    ("0001_registry", _registry),
+    ("0002_inspections", _inspections),
+    ("0003_accounts", _accounts),
+    ("0004_reviews", _reviews),
+]

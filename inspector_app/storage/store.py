@@ -1,0 +1,57 @@
+"""The laptop store: one open database plus the attachment folder, exposing the repositories."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from inspector_app.paths import DataHome
+from inspector_app.storage.db import open_database
+
+if TYPE_CHECKING:
+    from inspector_app.storage.accounts import AccountRepository
+    from inspector_app.storage.attachments import AttachmentStore
+    from inspector_app.storage.businesses import BusinessRepository
+    from inspector_app.storage.inspections import InspectionRepository
+    from inspector_app.storage.reviews import ReviewRepository
+
+
+class Store:
+    """Owns the connection; repositories are created on first use."""
+
+    def __init__(self, home: DataHome) -> None:
+        self.home = home.ensure()
+        self.db = open_database(home.db_path)
+
+    @cached_property
+    def businesses(self) -> BusinessRepository:
+        from inspector_app.storage.businesses import BusinessRepository
+
+        return BusinessRepository(self.db)
+
+    @cached_property
+    def inspections(self) -> InspectionRepository:
+        from inspector_app.storage.inspections import InspectionRepository
+
+        return InspectionRepository(self.db)
+
+    @cached_property
+    def attachments(self) -> AttachmentStore:
+        from inspector_app.storage.attachments import AttachmentStore
+
+        return AttachmentStore(self.db, self.home.attachments_dir)
+
+    @cached_property
+    def accounts(self) -> AccountRepository:
+        from inspector_app.storage.accounts import AccountRepository
+
+        return AccountRepository(self.db)
+
+    @cached_property
+    def reviews(self) -> ReviewRepository:
+        from inspector_app.storage.reviews import ReviewRepository
+
+        return ReviewRepository(self.db)
+
+    def close(self) -> None:
+        self.db.conn.close()
