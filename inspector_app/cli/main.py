@@ -12,6 +12,7 @@ from inspector_app.cli.common import CliContext
 #: Modules that each define ``commands``: a list of click commands/groups added to the top level.
 COMMAND_MODULES = [
     "inspector_app.cli.forms_cmd",
+    "inspector_app.cli.accounts_cmd",
 ]
 
 

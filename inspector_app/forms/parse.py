@@ -29,6 +29,7 @@ class Checker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[FormProblem] = []
+        self.codes_seen: set[str] = set()  # codes of items that failed to parse (no cascade of errors)
 
     def report(self, path: str, message: str) -> None:
         self.problems.append(FormProblem(self.file, path, message))
@@ -138,6 +139,7 @@ def parse_item(ck: Checker, raw: Any, path: str) -> Item | None:
     if data is None:
         return None
     code = ck.text(data, "code", path, required=True)
+    ck.codes_seen.add(code)
     if code and not CODE_RE.match(code):
         ck.report(_join(path, "code"), f"编号 '{code}' 格式不对（应如 SP01、CY12）")
     text = ck.text(data, "text", path, required=True)
@@ -218,6 +220,8 @@ def check_codes(ck: Checker, located: list[tuple[str, Item]]) -> None:
             if cond.item is None:
                 continue
             target = codes.get(cond.item)
+            if target is None and cond.item in ck.codes_seen and cond.item != item.code:
+                continue  # the target item has its own error already
             if target is None or cond.item == item.code:
                 ck.report(cpath, f"条件指向不存在的检查项 '{cond.item}'")
                 continue

@@ -47,7 +47,9 @@ CONTENT_COLUMNS = (
 CHILD_TABLES = ("answers", "answer_photos", "orders", "signatures")
 
 FROZEN_MESSAGE = "检查记录已定稿，内容不可修改或删除；如需更正，请创建新版本"
-TRANSITION_MESSAGE = "检查记录状态变更不被允许（仅可：已定稿→已同步/已审核通过/已退回，已同步→已审核通过/已退回）"
+TRANSITION_MESSAGE = (
+    "检查记录状态变更不被允许（仅可：已定稿→已同步/已审核通过/已退回，已同步→已审核通过/已退回）"
+)
 
 _TABLES = """
 CREATE TABLE inspections (

@@ -1,0 +1,113 @@
+"""Evaluation of a record in progress: tally, verdict, handlings, grade, and what still blocks finalizing.
+
+Pure functions shared by the GUI preview and by finalization, so what the inspector sees before signing is
+exactly what gets stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from inspector_app.core.checklist import AnswerType, Checklist, Result
+from inspector_app.core.records import Inspection, SignerRole
+from inspector_app.core.verdicts import (
+    GradeResult,
+    GradeRules,
+    Handling,
+    Judged,
+    Tally,
+    Verdict,
+    VerdictRules,
+    allowed_handlings,
+    catering_grade,
+    judge_answers,
+    tally,
+    verdict_for,
+)
+
+GRADING_CATERING = "catering"
+MIN_INSPECTOR_SIGNATURES = 2
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The outcome of the rules on the current answers (only visible, judged items count)."""
+
+    judged: tuple[Judged, ...]
+    tally: Tally
+    verdict: Verdict
+    handlings: tuple[Handling, ...]
+    grade: GradeResult | None = None
+
+    @property
+    def needs_handling_choice(self) -> bool:
+        """``True`` when the verdict offers more than one handling (不符合): the inspector must choose."""
+        return len(self.handlings) > 1
+
+    @property
+    def default_handling(self) -> Handling | None:
+        return None if self.needs_handling_choice else self.handlings[0]
+
+
+def evaluate(
+    checklist: Checklist,
+    values: Mapping[str, str | None],
+    attributes: Mapping[str, str],
+    *,
+    rules: VerdictRules,
+    grade_rules: GradeRules | None = None,
+    today: date | None = None,
+    licensed_on: date | None = None,
+    last_incident_on: date | None = None,
+) -> Evaluation:
+    """Judge the visible items, apply the family's verdict rule and (for ``grading: catering``) the grade.
+
+    The grade is computed only when the checklist asks for it and ``grade_rules`` and ``today`` are given.
+    """
+    judged = tuple(judge_answers(checklist, values, attributes))
+    verdict = verdict_for(checklist, judged, rules)
+    grade = None
+    if checklist.grading == GRADING_CATERING and grade_rules is not None and today is not None:
+        grade = catering_grade(
+            judged, grade_rules, today=today, licensed_on=licensed_on, last_incident_on=last_incident_on
+        )
+    return Evaluation(judged, tally(judged), verdict, allowed_handlings(verdict), grade)
+
+
+def _answer_problems(checklist: Checklist, record: Inspection) -> list[str]:
+    problems: list[str] = []
+    values = record.values()
+    for item in checklist.visible_items(values, record.attributes):
+        answer = record.answers.get(item.code)
+        if item.type is not AnswerType.TEXT and (answer is None or answer.value in (None, "")):
+            problems.append(f"{item.code} 尚未作答：{item.text}")
+            continue
+        if answer is None or item.judge(answer.value) is not Result.NONCOMPLIANT:
+            continue
+        if item.note_when_fail and not answer.note.strip():
+            problems.append(f"{item.code} 判定为不符合，需填写问题说明")
+        if item.photo_when_fail and not answer.photos:
+            problems.append(f"{item.code} 判定为不符合，需拍摄现场照片")
+    return problems
+
+
+def _signature_problems(record: Inspection) -> list[str]:
+    problems: list[str] = []
+    signers = {s.signer_name for s in record.signatures if s.role is SignerRole.INSPECTOR and s.image_sha256}
+    if len(signers) < MIN_INSPECTOR_SIGNATURES:
+        problems.append(f"执法人员签名不足{MIN_INSPECTOR_SIGNATURES}人（已签 {len(signers)} 人）")
+    party = [s for s in record.signatures if s.role is SignerRole.PARTY]
+    if not any(s.image_sha256 or (s.refused and s.refusal_reason and s.witness_name) for s in party):
+        problems.append("当事人未签名，也未记录拒签原因和见证人")
+    return problems
+
+
+def blocking_problems(checklist: Checklist, record: Inspection, evaluation: Evaluation) -> list[str]:
+    """What prevents finalizing ``record``, as Chinese sentences (empty list: ready to finalize)."""
+    problems = _answer_problems(checklist, record) + _signature_problems(record)
+    if evaluation.needs_handling_choice and record.handling not in evaluation.handlings:
+        options = "或".join(f"“{h.value}”" for h in evaluation.handlings)
+        problems.append(f"结果为“{evaluation.verdict.value}”，请选择处理措施：{options}")
+    return problems

@@ -1,0 +1,38 @@
+"""Demo accounts for the demo data home (``inspector-app --demo``): four inspectors, a supervisor, an admin.
+
+Every demo account uses :data:`DEMO_PASSWORD` (printed in the README). Demo data only: never use it for
+real accounts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from inspector_app.core.accounts import SYSTEM_USER, Role
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
+
+DEMO_PASSWORD = "demo1234"
+
+#: (username, display name, role, 执法证号, area)
+DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str, str], ...] = (
+    ("zhangwei", "张伟", Role.INSPECTOR, "42080220230012", "东宝区"),
+    ("lina", "李娜", Role.INSPECTOR, "42080220230027", "东宝区"),
+    ("wangqiang", "王强", Role.INSPECTOR, "42080420210035", "掇刀区"),
+    ("liuyang", "刘洋", Role.INSPECTOR, "42088120220041", "钟祥市"),
+    ("chenjing", "陈静", Role.SUPERVISOR, "42080020190008", ""),
+    ("admin", "系统管理员", Role.ADMIN, "", ""),
+)
+
+
+def ensure_demo_accounts(services: Services) -> int:
+    """Create the demo accounts that do not exist yet; returns how many were created."""
+    accounts = services.accounts
+    created = 0
+    for username, name, role, badge, area in DEMO_ACCOUNTS:
+        if accounts.repo.username_taken(username):
+            continue
+        accounts.create_user(SYSTEM_USER, username, name, role, DEMO_PASSWORD, badge_no=badge, area=area)
+        created += 1
+    return created

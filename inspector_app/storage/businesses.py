@@ -1,0 +1,313 @@
+"""The registry repository: businesses and their equipment, plus the indexed name/USCC/initials search.
+
+Writes keep the ``name_gram`` table in step with names (the FTS5 table follows by triggers). All search
+paths are index lookups; :meth:`BusinessRepository.query_plans` exposes them for EXPLAIN checks.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Collection, Iterable, Iterator
+from enum import StrEnum
+from typing import Any
+
+import sqlite_utils
+
+from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
+from inspector_app.storage.search_sql import SearchStep, name_grams, search_steps
+from inspector_app.storage.transactions import transaction
+
+#: Business fields an upsert may set (``fields=`` limits an update to some of them).
+BUSINESS_FIELDS = (
+    "name",
+    "kind",
+    "address",
+    "area",
+    "responsible",
+    "phone",
+    "licence_no",
+    "risk_grade",
+    "credit_score",
+    "attributes",
+    "licensed_on",
+)
+_BATCH = 1000
+
+
+class UpsertOutcome(StrEnum):
+    """What an upsert did to one row."""
+
+    IMPORTED = "imported"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def _to_columns(business: Business) -> dict[str, Any]:
+    return {
+        "name": business.name,
+        "kind": str(business.kind),
+        "address": business.address,
+        "area": business.area,
+        "responsible": business.responsible,
+        "phone": business.phone,
+        "licence_no": business.licence_no,
+        "risk_grade": business.risk_grade,
+        "credit_score": business.credit_score,
+        "attributes": json.dumps(business.attributes, ensure_ascii=False, sort_keys=True),
+        "licensed_on": business.licensed_on.isoformat() if business.licensed_on else None,
+    }
+
+
+def _to_business(row: Any) -> Business:
+    from datetime import date
+
+    return Business(
+        uscc=row["uscc"],
+        name=row["name"],
+        kind=BusinessKind(row["kind"]),
+        address=row["address"],
+        area=row["area"],
+        responsible=row["responsible"],
+        phone=row["phone"],
+        licence_no=row["licence_no"],
+        risk_grade=row["risk_grade"],
+        credit_score=row["credit_score"],
+        id=row["id"],
+        attributes=json.loads(row["attributes"] or "{}"),
+        licensed_on=date.fromisoformat(row["licensed_on"]) if row["licensed_on"] else None,
+    )
+
+
+def _to_equipment(row: Any) -> Equipment:
+    from datetime import date
+
+    return Equipment(
+        code=row["code"],
+        owner_uscc=row["owner_uscc"],
+        type=EquipmentType(row["type"]),
+        registration_no=row["registration_no"],
+        next_inspection=date.fromisoformat(row["next_inspection"]) if row["next_inspection"] else None,
+        location=row["location"],
+        id=row["id"],
+    )
+
+
+def _batches(rows: Iterable[tuple[Business, str]]) -> Iterator[list[tuple[Business, str]]]:
+    """Chunks of at most ``_BATCH`` rows in which no USCC repeats (a repeat starts a new chunk)."""
+    batch: list[tuple[Business, str]] = []
+    seen: set[str] = set()
+    for item in rows:
+        if len(batch) >= _BATCH or item[0].uscc in seen:
+            yield batch
+            batch, seen = [], set()
+        batch.append(item)
+        seen.add(item[0].uscc)
+    if batch:
+        yield batch
+
+
+class BusinessRepository:
+    """Businesses (keyed by USCC) and equipment; returns core dataclasses."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.conn = db.conn
+
+    # -- reads -------------------------------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, tuple(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+    def get(self, uscc: str) -> Business | None:
+        rows = self._rows("SELECT * FROM businesses WHERE uscc = ?", [uscc])
+        return _to_business(rows[0]) if rows else None
+
+    def get_many(self, usccs: Iterable[str]) -> list[Business]:
+        """Businesses for ``usccs`` in the order given (unknown codes are skipped)."""
+        wanted = list(usccs)
+        found: dict[str, Business] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f"SELECT * FROM businesses WHERE uscc IN ({marks})", chunk):
+                found[row["uscc"]] = _to_business(row)
+        return [found[code] for code in wanted if code in found]
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM businesses").fetchone()[0])
+
+    def list(self, limit: int = 100, offset: int = 0) -> list[Business]:
+        """Businesses ordered by name (then USCC)."""
+        rows = self._rows(
+            "SELECT * FROM businesses ORDER BY name, uscc LIMIT ? OFFSET ?", [max(limit, 0), max(offset, 0)]
+        )
+        return [_to_business(row) for row in rows]
+
+    def initials_of(self, uscc: str) -> str | None:
+        row = self.conn.execute("SELECT initials FROM businesses WHERE uscc = ?", [uscc]).fetchone()
+        return row[0] if row else None
+
+    # -- search ------------------------------------------------------------------------------------------
+
+    def _search_rids(self, query: str, limit: int) -> list[int]:
+        found: dict[int, None] = {}
+        tier_done = -1
+        for step in search_steps(query):
+            if step.tier > tier_done and len(found) >= limit:
+                break
+            params = (*step.params, limit + len(found))
+            for (rid,) in self.conn.execute(step.sql, params):
+                found.setdefault(rid, None)
+            tier_done = step.tier
+        return list(found)[:limit]
+
+    def search_usccs(self, query: str, limit: int = 50) -> list[str]:
+        """USCCs of the best matches, best first (exact > prefix > substring; name, USCC, initials)."""
+        rids = self._search_rids(query, limit)
+        if not rids:
+            return []
+        marks = ",".join("?" * len(rids))
+        by_rid = dict(self.conn.execute(f"SELECT rid, uscc FROM businesses WHERE rid IN ({marks})", rids))
+        return [by_rid[rid] for rid in rids if rid in by_rid]
+
+    def search(self, query: str, limit: int = 50) -> list[Business]:
+        """The best matches as businesses, best first."""
+        rids = self._search_rids(query, limit)
+        if not rids:
+            return []
+        marks = ",".join("?" * len(rids))
+        rows = {row["rid"]: row for row in self._rows(f"SELECT * FROM businesses WHERE rid IN ({marks})", rids)}
+        return [_to_business(rows[rid]) for rid in rids if rid in rows]
+
+    def query_plans(self, query: str, limit: int = 50) -> list[tuple[SearchStep, list[str]]]:
+        """``EXPLAIN QUERY PLAN`` details of every statement a search for ``query`` runs."""
+        plans = []
+        for step in search_steps(query):
+            rows = self.conn.execute("EXPLAIN QUERY PLAN " + step.sql, (*step.params, limit)).fetchall()
+            plans.append((step, [row[3] for row in rows]))
+        return plans
+
+    # -- writes ------------------------------------------------------------------------------------------
+
+    def upsert_many(
+        self,
+        rows: Iterable[tuple[Business, str]],
+        updated_at: str,
+        fields: Collection[str] | None = None,
+    ) -> list[UpsertOutcome]:
+        """Insert or update ``(business, initials)`` pairs by USCC in one transaction.
+
+        ``fields`` limits which columns an update overwrites (e.g. only the columns an import file has);
+        a row whose stored values already equal the new ones is left alone and reported unchanged.
+        """
+        fields = BUSINESS_FIELDS if fields is None else tuple(f for f in BUSINESS_FIELDS if f in fields)
+        outcomes: list[UpsertOutcome] = []
+        with transaction(self.conn):
+            for batch in _batches(rows):
+                outcomes.extend(self._upsert_batch(batch, updated_at, fields))
+        return outcomes
+
+    def upsert(self, business: Business, initials: str, updated_at: str) -> UpsertOutcome:
+        return self.upsert_many([(business, initials)], updated_at)[0]
+
+    def _next_rid(self) -> int:
+        row = self.conn.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'businesses'), 0),"
+            " coalesce((SELECT max(rid) FROM businesses), 0))"
+        ).fetchone()
+        return int(row[0]) + 1
+
+    def _upsert_batch(
+        self, batch: list[tuple[Business, str]], updated_at: str, fields: tuple[str, ...]
+    ) -> list[UpsertOutcome]:
+        marks = ",".join("?" * len(batch))
+        existing = {
+            row["uscc"]: row
+            for row in self._rows(f"SELECT * FROM businesses WHERE uscc IN ({marks})", [b.uscc for b, _ in batch])
+        }
+        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        grams_add: list[tuple[str, int]] = []
+        grams_drop: list[tuple[str, int]] = []
+        outcomes: list[UpsertOutcome] = []
+        rid = self._next_rid()
+        for business, initials in batch:
+            new = _to_columns(business)
+            old = existing.get(business.uscc)
+            if old is None:
+                values = [new[f] for f in BUSINESS_FIELDS]
+                inserts.append((rid, business.id or str(uuid.uuid4()), business.uscc, *values, initials, updated_at))
+                grams_add.extend((gram, rid) for gram in name_grams(business.name))
+                outcomes.append(UpsertOutcome.IMPORTED)
+                rid += 1
+                continue
+            changed = [f for f in fields if old[f] != new[f]]
+            name = new["name"] if "name" in changed else old["name"]
+            if not changed and old["initials"] == initials:
+                outcomes.append(UpsertOutcome.UNCHANGED)
+                continue
+            merged = {f: (new[f] if f in changed else old[f]) for f in BUSINESS_FIELDS}
+            stamp = updated_at if changed else old["updated_at"]
+            ini = initials if name == business.name else old["initials"]
+            updates.append((*[merged[f] for f in BUSINESS_FIELDS], ini, stamp, old["rid"]))
+            if "name" in changed:
+                grams_drop.extend((gram, old["rid"]) for gram in name_grams(old["name"]))
+                grams_add.extend((gram, old["rid"]) for gram in name_grams(name))
+            outcomes.append(UpsertOutcome.UPDATED if changed else UpsertOutcome.UNCHANGED)
+        self._write(inserts, updates, grams_drop, grams_add)
+        return outcomes
+
+    def _write(
+        self,
+        inserts: list[tuple[Any, ...]],
+        updates: list[tuple[Any, ...]],
+        grams_drop: list[tuple[str, int]],
+        grams_add: list[tuple[str, int]],
+    ) -> None:
+        columns = ", ".join(BUSINESS_FIELDS)
+        if inserts:
+            marks = ",".join("?" * (len(BUSINESS_FIELDS) + 5))
+            self.conn.executemany(
+                f"INSERT INTO businesses (rid, id, uscc, {columns}, initials, updated_at) VALUES ({marks})",
+                inserts,
+            )
+        if updates:
+            sets = ", ".join(f"{f} = ?" for f in (*BUSINESS_FIELDS, "initials", "updated_at"))
+            self.conn.executemany(f"UPDATE businesses SET {sets} WHERE rid = ?", updates)
+        if grams_drop:
+            self.conn.executemany("DELETE FROM name_gram WHERE gram = ? AND rid = ?", grams_drop)
+        if grams_add:
+            self.conn.executemany("INSERT OR IGNORE INTO name_gram (gram, rid) VALUES (?, ?)", grams_add)
+
+    # -- equipment ---------------------------------------------------------------------------------------
+
+    def equipment_of(self, uscc: str) -> list[Equipment]:
+        rows = self._rows("SELECT * FROM equipment WHERE owner_uscc = ? ORDER BY code", [uscc])
+        return [_to_equipment(row) for row in rows]
+
+    def upsert_equipment(self, items: Iterable[Equipment]) -> int:
+        """Insert or update equipment by code (the owner must be registered); returns how many were written."""
+        rows = [
+            (
+                item.id or str(uuid.uuid4()),
+                item.code,
+                item.owner_uscc,
+                str(item.type),
+                item.registration_no,
+                item.next_inspection.isoformat() if item.next_inspection else None,
+                item.location,
+            )
+            for item in items
+        ]
+        with transaction(self.conn):
+            self.conn.executemany(
+                "INSERT INTO equipment (id, code, owner_uscc, type, registration_no, next_inspection, location)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET owner_uscc = excluded.owner_uscc,"
+                " type = excluded.type, registration_no = excluded.registration_no,"
+                " next_inspection = excluded.next_inspection, location = excluded.location",
+                rows,
+            )
+        return len(rows)

@@ -1,0 +1,48 @@
+"""``inspector forms list|show`` JSON shapes."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from inspector_app.cli.main import cli
+
+
+def test_forms_list_json_gives_id_version_family_title_and_item_count():
+    result = CliRunner().invoke(cli, ["forms", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {row["family"] for row in rows} == {"food", "equipment", "cosmetics"}
+    for row in rows:
+        assert set(row) == {"id", "version", "family", "title", "items"}
+        assert row["items"] > 0
+
+
+def test_forms_show_json_gives_sections_with_item_code_text_basis_key():
+    result = CliRunner().invoke(cli, ["forms", "show", "food.small_catering", "--json"])
+    assert result.exit_code == 0, result.output
+    form = json.loads(result.stdout)
+    assert form["id"] == "food.small_catering" and form["family"] == "food"
+    items = [item for section in form["sections"] for item in section["items"]]
+    assert len(items) == form["items"]
+    assert all({"code", "text", "basis", "key"} <= set(item) for item in items)
+    assert any(item["key"] for item in items)
+
+
+def test_forms_show_unknown_id_is_a_clear_error_without_traceback():
+    result = CliRunner().invoke(cli, ["forms", "show", "no.such"])
+    assert result.exit_code == 1
+    assert "找不到检查表 no.such" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    stack = [([], cli)]
+    while stack:
+        path, command = stack.pop()
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, path
+        for name, sub in getattr(command, "commands", {}).items():
+            stack.append(([*path, name], sub))
