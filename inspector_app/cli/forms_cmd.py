@@ -60,7 +60,10 @@ def list_forms(as_json: bool) -> None:
     if as_json:
         emit_json(rows)
     else:
-        emit_table(rows, [("id", "编号"), ("version", "版本"), ("family", "类别"), ("items", "项数"), ("title", "名称")])
+        emit_table(
+            rows,
+            [("id", "编号"), ("version", "版本"), ("family", "类别"), ("items", "项数"), ("title", "名称")],
+        )
 
 
 @forms.command("show")

@@ -13,6 +13,10 @@ from inspector_app.cli.common import CliContext
 COMMAND_MODULES = [
     "inspector_app.cli.forms_cmd",
     "inspector_app.cli.accounts_cmd",
+    "inspector_app.cli.registry_cmd",
+    "inspector_app.cli.report_cmd",
+    "inspector_app.cli.publish_cmd",
+    "inspector_app.cli.inspections_cmd",
 ]
 
 

@@ -93,6 +93,17 @@ def _answer_problems(checklist: Checklist, record: Inspection) -> list[str]:
     return problems
 
 
+def _order_problems(checklist: Checklist, record: Inspection) -> list[str]:
+    problems = []
+    for order in record.orders:
+        answer = record.answers.get(order.item_code)
+        value = answer.value if answer else None
+        known = checklist.has_item(order.item_code)
+        if not known or checklist.item(order.item_code).judge(value) is not Result.NONCOMPLIANT:
+            problems.append(f"整改要求针对的 {order.item_code} 已不是“不符合”，请删除或修改该整改要求")
+    return problems
+
+
 def _signature_problems(record: Inspection) -> list[str]:
     problems: list[str] = []
     signers = {s.signer_name for s in record.signatures if s.role is SignerRole.INSPECTOR and s.image_sha256}
@@ -106,7 +117,8 @@ def _signature_problems(record: Inspection) -> list[str]:
 
 def blocking_problems(checklist: Checklist, record: Inspection, evaluation: Evaluation) -> list[str]:
     """What prevents finalizing ``record``, as Chinese sentences (empty list: ready to finalize)."""
-    problems = _answer_problems(checklist, record) + _signature_problems(record)
+    problems = _answer_problems(checklist, record) + _order_problems(checklist, record)
+    problems += _signature_problems(record)
     if evaluation.needs_handling_choice and record.handling not in evaluation.handlings:
         options = "或".join(f"“{h.value}”" for h in evaluation.handlings)
         problems.append(f"结果为“{evaluation.verdict.value}”，请选择处理措施：{options}")

@@ -186,7 +186,9 @@ def canonical_content(record: Inspection) -> dict[str, Any]:
 
 def canonical_bytes(record: Inspection) -> bytes:
     """UTF-8 JSON with sorted keys and no whitespace: the exact bytes that are hashed."""
-    return json.dumps(canonical_content(record), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return json.dumps(
+        canonical_content(record), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode()
 
 
 def content_hash(record: Inspection) -> str:

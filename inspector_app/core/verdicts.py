@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from inspector_app.core.checklist import Checklist, Family, Item, Result
+from inspector_app.core.checklist import Checklist, Family, Result
 
 
 class Verdict(StrEnum):
@@ -103,7 +103,9 @@ def tally(judged: Iterable[Judged]) -> Tally:
         key_checked += j.key
         if j.result is Result.NONCOMPLIANT:
             (key_failed if j.key else general_failed).append(j.code)
-    return Tally(checked, key_checked, checked - key_checked, na, unanswered, tuple(key_failed), tuple(general_failed))
+    return Tally(
+        checked, key_checked, checked - key_checked, na, unanswered, tuple(key_failed), tuple(general_failed)
+    )
 
 
 def three_level_verdict(judged: Iterable[Judged], rules: VerdictRules = VerdictRules()) -> Verdict:
@@ -194,8 +196,13 @@ def catering_grade(
     items = [j for j in judged if j.result in (Result.COMPLIANT, Result.NONCOMPLIANT)]
     if licensed_on is not None and _months_between(licensed_on, today) < rules.new_licence_months:
         return GradeResult(None, Grade.UNRATED, f"新办证{rules.new_licence_months}个月内不评动态等级")
-    if last_incident_on is not None and _months_between(last_incident_on, today) < rules.after_incident_months:
-        return GradeResult(None, Grade.UNRATED, f"发生食品安全事故{rules.after_incident_months}个月内不评动态等级")
+    if (
+        last_incident_on is not None
+        and _months_between(last_incident_on, today) < rules.after_incident_months
+    ):
+        return GradeResult(
+            None, Grade.UNRATED, f"发生食品安全事故{rules.after_incident_months}个月内不评动态等级"
+        )
     total = sum(j.weight for j in items)
     if total == 0:
         return GradeResult(None, Grade.UNRATED, "无可评分的检查项")

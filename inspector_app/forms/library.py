@@ -70,7 +70,9 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES) if folder.is_dir() else []
+    return (
+        sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES) if folder.is_dir() else []
+    )
 
 
 def _load_parts(root: Path, problems: list[FormProblem]) -> dict[str, list[Section]]:
@@ -98,7 +100,9 @@ def _load_rules(root: Path, problems: list[FormProblem]) -> Rules:
 
 
 def _checklist_files(root: Path) -> list[Path]:
-    return [p for sub in sorted(root.iterdir()) if sub.is_dir() and sub.name != "parts" for p in _yaml_files(sub)]
+    return [
+        p for sub in sorted(root.iterdir()) if sub.is_dir() and sub.name != "parts" for p in _yaml_files(sub)
+    ]
 
 
 def check_file(
@@ -132,7 +136,9 @@ def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
             continue
         key = (checklist.id, checklist.version)
         if key in origins:
-            problems.append(FormProblem(display, "id", f"检查表 {key[0]} 第{key[1]}版 与 {origins[key]} 重复"))
+            problems.append(
+                FormProblem(display, "id", f"检查表 {key[0]} 第{key[1]}版 与 {origins[key]} 重复")
+            )
             continue
         origins[key] = display
         library.checklists[key] = checklist

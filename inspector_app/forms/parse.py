@@ -12,12 +12,36 @@ from inspector_app.forms.errors import FormProblem
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 CODE_RE = re.compile(r"^[A-Z]{1,4}[0-9]{1,3}(-[0-9]+)?$")
-CHECKLIST_KEYS = {"id", "version", "title", "family", "description", "grading", "applies_to", "include", "sections"}
+CHECKLIST_KEYS = {
+    "id",
+    "version",
+    "title",
+    "family",
+    "description",
+    "grading",
+    "applies_to",
+    "include",
+    "sections",
+}
 PART_KEYS = {"part", "version", "sections"}
 SECTION_KEYS = {"title", "items"}
 ITEM_KEYS = {
-    "code", "text", "guidance", "basis", "key", "type", "unit", "min", "max", "choices", "allow_na",
-    "note_when_fail", "photo_when_fail", "inferred", "show_if", "points",
+    "code",
+    "text",
+    "guidance",
+    "basis",
+    "key",
+    "type",
+    "unit",
+    "min",
+    "max",
+    "choices",
+    "allow_na",
+    "note_when_fail",
+    "photo_when_fail",
+    "inferred",
+    "show_if",
+    "points",
 }
 NUMBER_ONLY = ("unit", "min", "max")
 GRADINGS = {"catering"}
@@ -103,7 +127,11 @@ def parse_condition(ck: Checker, raw: Any, path: str) -> Condition | None:
     if not equals:
         ck.report(_join(path, "equals"), "条件须给出至少一个取值")
         return None
-    return Condition(equals=tuple(equals), item=str(item) if item else None, attribute=str(attribute) if attribute else None)
+    return Condition(
+        equals=tuple(equals),
+        item=str(item) if item else None,
+        attribute=str(attribute) if attribute else None,
+    )
 
 
 def parse_choices(ck: Checker, raw: Any, path: str) -> tuple[Choice, ...]:
@@ -154,22 +182,37 @@ def parse_item(ck: Checker, raw: Any, path: str) -> Item | None:
     low, high = ck.number(data, "min", path), ck.number(data, "max", path)
     if low is not None and high is not None and low > high:
         ck.report(_join(path, "min"), f"最小值 {low} 大于最大值 {high}")
-    choices = parse_choices(ck, data.get("choices"), _join(path, "choices")) if answer_type is AnswerType.CHOICE else ()
+    choices = (
+        parse_choices(ck, data.get("choices"), _join(path, "choices"))
+        if answer_type is AnswerType.CHOICE
+        else ()
+    )
     raw_conditions = data.get("show_if") or []
     if not isinstance(raw_conditions, list):
         ck.report(_join(path, "show_if"), "应为条件列表")
         raw_conditions = []
-    conditions = [parse_condition(ck, c, f"{_join(path, 'show_if')}[{i}]") for i, c in enumerate(raw_conditions)]
+    conditions = [
+        parse_condition(ck, c, f"{_join(path, 'show_if')}[{i}]") for i, c in enumerate(raw_conditions)
+    ]
     if not (code and text and basis and answer_type) or None in conditions:
         return None
     return Item(
-        code=code, text=text, basis=basis, guidance=ck.text(data, "guidance", path, required=False),
-        key=ck.flag(data, "key", path, False), type=answer_type, unit=ck.text(data, "unit", path, required=False),
-        min=low, max=high, choices=choices, allow_na=ck.flag(data, "allow_na", path, True),
+        code=code,
+        text=text,
+        basis=basis,
+        guidance=ck.text(data, "guidance", path, required=False),
+        key=ck.flag(data, "key", path, False),
+        type=answer_type,
+        unit=ck.text(data, "unit", path, required=False),
+        min=low,
+        max=high,
+        choices=choices,
+        allow_na=ck.flag(data, "allow_na", path, True),
         note_when_fail=ck.flag(data, "note_when_fail", path, True),
         photo_when_fail=ck.flag(data, "photo_when_fail", path, False),
         inferred=ck.flag(data, "inferred", path, False),
-        show_if=tuple(c for c in conditions if c is not None), points=ck.number(data, "points", path),
+        show_if=tuple(c for c in conditions if c is not None),
+        points=ck.number(data, "points", path),
     )
 
 
@@ -202,7 +245,10 @@ def parse_part(ck: Checker, raw: Any) -> tuple[str, list[Section]] | None:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         ck.report("version", f"版本应为正整数，实际为 {version!r}")
     sections = parse_sections(ck, data.get("sections"), "sections")
-    check_codes(ck, [(f"sections[{i}].items[{j}]", it) for i, s in enumerate(sections) for j, it in enumerate(s.items)])
+    check_codes(
+        ck,
+        [(f"sections[{i}].items[{j}]", it) for i, s in enumerate(sections) for j, it in enumerate(s.items)],
+    )
     return (name, sections) if name else None
 
 
@@ -228,7 +274,9 @@ def check_codes(ck: Checker, located: list[tuple[str, Item]]) -> None:
             allowed = target.allowed_values()
             bad = [v for v in cond.equals if allowed is not None and v not in allowed]
             if bad:
-                ck.report(cpath, f"取值 {', '.join(bad)} 不是 {cond.item} 的有效答案（{'/'.join(allowed or ())}）")
+                ck.report(
+                    cpath, f"取值 {', '.join(bad)} 不是 {cond.item} 的有效答案（{'/'.join(allowed or ())}）"
+                )
 
 
 def _applies_to(ck: Checker, raw: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -257,7 +305,7 @@ def _header(ck: Checker, data: Mapping[str, Any]) -> tuple[str, int, str, Family
         ck.report("version", f"版本应为正整数，实际为 {version!r}")
         version = 0
     try:
-        family: Family | None = Family(data.get("family"))
+        family: Family | None = Family(str(data.get("family")))
     except ValueError:
         ck.report("family", f"未知的类别 '{data.get('family')}'（可用：food, equipment, cosmetics）")
         family = None
@@ -266,7 +314,9 @@ def _header(ck: Checker, data: Mapping[str, Any]) -> tuple[str, int, str, Family
     return form_id, version, ck.text(data, "title", "", required=True), family
 
 
-def parse_checklist(ck: Checker, raw: Any, parts: Mapping[str, list[Section]], source: str) -> Checklist | None:
+def parse_checklist(
+    ck: Checker, raw: Any, parts: Mapping[str, list[Section]], source: str
+) -> Checklist | None:
     """Validate a checklist file's data (with its included parts) and build the record."""
     data = ck.mapping(raw, "", CHECKLIST_KEYS)
     if data is None:
@@ -287,7 +337,14 @@ def parse_checklist(ck: Checker, raw: Any, parts: Mapping[str, list[Section]], s
     if ck.problems or family is None:
         return None
     return Checklist(
-        id=form_id, version=version, title=title, family=family, sections=tuple(included + own),
-        business_kinds=kinds, equipment_types=types, description=ck.text(data, "description", "", required=False),
-        source=source, grading=str(data.get("grading") or ""),
+        id=form_id,
+        version=version,
+        title=title,
+        family=family,
+        sections=tuple(included + own),
+        business_kinds=kinds,
+        equipment_types=types,
+        description=ck.text(data, "description", "", required=False),
+        source=source,
+        grading=str(data.get("grading") or ""),
     )

@@ -59,4 +59,12 @@ def parse_rules(ck: Checker, raw: Any) -> Rules:
         key: _int(ck, grade.get(key), f"catering_grade.{key}", getattr(defaults, key))
         for key in ("max_key_failures", "new_licence_months", "after_incident_months")
     }
-    return Rules(three_level=three, catering_grade=GradeRules(**cutoffs, **counts))
+    grade_rules = GradeRules(
+        excellent=cutoffs["excellent"],
+        good=cutoffs["good"],
+        fair=cutoffs["fair"],
+        max_key_failures=counts["max_key_failures"],
+        new_licence_months=counts["new_licence_months"],
+        after_incident_months=counts["after_incident_months"],
+    )
+    return Rules(three_level=three, catering_grade=grade_rules)

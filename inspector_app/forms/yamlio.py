@@ -19,9 +19,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"重复的键 '{key}'", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"重复的键 '{key}'", key_node.start_mark)
         seen[key] = True
     return loader.construct_mapping(node, deep=deep)
 
@@ -49,4 +47,6 @@ def read_yaml(path: Path, display: str) -> tuple[Any, list[FormProblem]]:
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         where = _where(exc)
-        return None, [FormProblem(display, "", f"YAML 语法错误{('（' + where + '）') if where else ''}：{problem}")]
+        return None, [
+            FormProblem(display, "", f"YAML 语法错误{('（' + where + '）') if where else ''}：{problem}")
+        ]

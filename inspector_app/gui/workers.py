@@ -19,7 +19,8 @@ Quick use::
 For search-as-you-type use :class:`LatestOnlyRunner`: every ``submit`` bumps a generation counter and only
 the result of the newest submission is delivered (stale results are silently dropped).
 
-Rules: the function must not touch widgets (Qt objects belong to the UI thread); it may call services.
+Rules: pass callbacks to ``run_task`` (they are connected *before* the task starts; connecting to
+``task.signals`` afterwards can miss a fast result). The function must not touch widgets (Qt objects belong to the UI thread); it may call services.
 Exceptions never escape: an :class:`~inspector_app.core.errors.InspectorError` is reported with its own
 Chinese message, anything else as "内部错误：…" (and logged with its traceback).
 """

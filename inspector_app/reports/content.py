@@ -15,7 +15,7 @@ from inspector_app.core.checklist import AnswerType, Checklist, Family, Item
 from inspector_app.core.clock import CHINA_TZ, local_display
 from inspector_app.core.records import Attachment, Inspection, RectificationOrder, Signature, SignerRole
 from inspector_app.core.records import content_hash as compute_hash
-from inspector_app.core.verdicts import Grade, judge_answers, tally
+from inspector_app.core.verdicts import Grade, GradeRules, catering_grade, judge_answers, tally
 from inspector_app.reports.model import (
     Counts,
     FailedItem,
@@ -150,15 +150,19 @@ def _photos(
 def _counts(checklist: Checklist, record: Inspection, attrs: Mapping[str, str]) -> Counts:
     t = tally(judge_answers(checklist, record.values(), attrs))
     return Counts(
-        t.checked, t.key_checked, t.general_checked, t.not_applicable, t.unanswered, t.key_failed, t.general_failed
+        t.checked,
+        t.key_checked,
+        t.general_checked,
+        t.not_applicable,
+        t.unanswered,
+        t.key_failed,
+        t.general_failed,
     )
 
 
 def counts_text(counts: Counts, key_label: str) -> str:
     """共检查X项，其中重点项X项、一般项X项；不符合X项（重点项X项：…；一般项X项：…）；不适用X项。"""
-    text = (
-        f"共检查 {counts.checked} 项，其中{key_label} {counts.key_checked} 项、一般项 {counts.general_checked} 项；"
-    )
+    text = f"共检查 {counts.checked} 项，其中{key_label} {counts.key_checked} 项、一般项 {counts.general_checked} 项；"
     if counts.failed:
         parts = []
         if counts.key_failed:
@@ -192,18 +196,46 @@ def _order(checklist: Checklist, order: RectificationOrder) -> OrderBlock:
     return OrderBlock(order.item_code, text, order.requirement, _day(order.deadline), hazard)
 
 
-def _grade(record: Inspection) -> GradeBlock | None:
+def _parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _unrated_reason(checklist: Checklist, record: Inspection, rules: GradeRules) -> str:
+    """Why a visit was 不评级, recomputed with the rules as of the finalization day."""
+    when = (record.finalized_at or record.started_at).astimezone(CHINA_TZ).date()
+    judged = judge_answers(checklist, record.values(), _attributes(record))
+    result = catering_grade(
+        judged,
+        rules,
+        today=when,
+        licensed_on=_parse_day(record.attributes.get("licensed_on", "")),
+        last_incident_on=_parse_day(record.attributes.get("last_incident_on", "")),
+    )
+    return result.reason if result.grade is Grade.UNRATED else ""
+
+
+def _grade(checklist: Checklist, record: Inspection, rules: GradeRules) -> GradeBlock | None:
+    """The stored 动态等级 with its icon and score; for 不评级 the reason."""
     if not record.grade:
         return None
     try:
-        icon = Grade(record.grade).icon
+        grade: Grade | None = Grade(record.grade)
     except ValueError:
-        icon = ""
-    text = f"动态等级：{record.grade}"
-    if icon and icon != "—":
-        text += f"（{icon}）"
+        grade = None
+    details = []
+    icon = ""
+    if grade is Grade.UNRATED:
+        reason = _unrated_reason(checklist, record, rules)
+        details += [reason] if reason else []
+    elif grade is not None:
+        icon = grade.icon
+        details.append(f"公示图标：{icon}")
     if record.score is not None:
-        text += f"，得分 {record.score:.1f}"
+        details.append(f"得分 {record.score:.1f}")
+    text = f"动态等级：{record.grade}" + (f"（{'，'.join(details)}）" if details else "")
     return GradeBlock(record.grade, icon, record.score, text)
 
 
@@ -232,7 +264,9 @@ def _signature_block(sig: Signature, record: Inspection) -> SignatureBlock:
         note = f"被检查人拒绝签字。理由：{sig.refusal_reason or '未说明'}；见证人：{sig.witness_name or '无'}；由执法人员{names}现场注明。"
     when = local_display(sig.signed_at) if sig.signed_at else ""
     role = "inspector" if inspector else "party"
-    return SignatureBlock(role, label, sig.signer_name, sig.image_sha256, sig.refused, note, sig.witness_name, when)
+    return SignatureBlock(
+        role, label, sig.signer_name, sig.image_sha256, sig.refused, note, sig.witness_name, when
+    )
 
 
 def _party(record: Inspection) -> PartyBlock:
@@ -241,19 +275,24 @@ def _party(record: Inspection) -> PartyBlock:
 
 
 def build_report(
-    record: Inspection, checklist: Checklist, *, attachments: Mapping[str, Attachment] | None = None
+    record: Inspection,
+    checklist: Checklist,
+    *,
+    attachments: Mapping[str, Attachment] | None = None,
+    grade_rules: GradeRules | None = None,
 ) -> ReportData:
     """The printed content of ``record`` judged against ``checklist`` (the form version it pins).
 
     ``attachments`` (sha → Attachment, e.g. from the attachment store) add to or override the record's own
-    attachment metadata. Signatures come from the record itself.
+    attachment metadata. Signatures come from the record itself. Verdict, handling and grade are printed as
+    stored at finalization; ``grade_rules`` only explain an 不评级.
     """
     attrs = _attributes(record)
     atts: dict[str, Attachment] = {**record.attachments, **(attachments or {})}
     photos = _photos(checklist, record, atts, attrs)
     photo_no = {p.sha256: p.number for p in photos}
     counts = _counts(checklist, record, attrs)
-    key_label = "严重隐患项" if checklist.family is Family.EQUIPMENT else "重点项"
+    key_label = "严重事故隐患项" if checklist.family is Family.EQUIPMENT else "重点项"
     sha = record.content_hash or compute_hash(record)
     equipment = ""
     if record.equipment_code:
@@ -281,13 +320,15 @@ def build_report(
         recusal_text=f"被检查单位是否申请回避：{'是' if record.recusal_requested else '否'}",
         accompanying=record.accompanying,
         sections=_rows(checklist, record, attrs, photo_no),
+        key_label=key_label,
+        key_short="严重隐患" if checklist.family is Family.EQUIPMENT else "重点项",
         counts=counts,
         counts_text=counts_text(counts, key_label),
         failed_items=_failed_items(checklist, record, counts),
         other_findings=record.other_findings,
         verdict=record.verdict,
         handling=record.handling,
-        grade=_grade(record),
+        grade=_grade(checklist, record, grade_rules or GradeRules()),
         orders=tuple(_order(checklist, o) for o in record.orders),
         photos=photos,
         signatures=_signatures(record),

@@ -26,6 +26,15 @@ class FontNames:
     mono: str = MONO
 
 
+#: Characters whose glyph is empty in Micro Hei, printed as an equivalent that the font does draw.
+FALLBACKS = str.maketrans({"℃": "°C", "℉": "°F"})
+
+
+def printable(text: str) -> str:
+    """``text`` with characters the font cannot draw replaced by equivalents (e.g. ℃ → °C)."""
+    return text.translate(FALLBACKS)
+
+
 _lock = threading.Lock()
 _registered: FontNames | None = None
 
@@ -46,7 +55,9 @@ def register_fonts(folder: Path = FONTS_DIR) -> FontNames:
 
         path = font_path(folder)
         if not path.is_file():
-            raise InspectorError(f"找不到 PDF 中文字体文件 {path}；请重新安装程序（字体随程序发布于 resources/fonts）")
+            raise InspectorError(
+                f"找不到 PDF 中文字体文件 {path}；请重新安装程序（字体随程序发布于 resources/fonts）"
+            )
         pdfmetrics.registerFont(TTFont(SANS, str(path), subfontIndex=0))
         pdfmetrics.registerFont(TTFont(MONO, str(path), subfontIndex=1))
         for bold in (0, 1):

@@ -17,9 +17,17 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from inspector_app.reports.fonts import FontNames
+from inspector_app.reports.fonts import FontNames, printable
 from inspector_app.reports.model import ItemRow, OrderBlock, PhotoBlock, ReportData
 
 ImageLoader = Callable[[str], bytes]
@@ -44,51 +52,97 @@ class Styles:
     cell_center: ParagraphStyle
     label: ParagraphStyle
     small: ParagraphStyle
+    small_center: ParagraphStyle
     mono: ParagraphStyle
+    mono_center: ParagraphStyle
     verdict: ParagraphStyle
 
 
+#: Chinese punctuation that must not start a line; reportlab's list covers 、。） but not ，；：！？”》.
+CHINESE_CANNOT_START = "，；：！？”’》〉"
+
+
+def chinese_line_breaking() -> None:
+    """Teach reportlab's CJK wrapping the Chinese no-line-start punctuation: such a character now hangs at
+    the end of the previous line. (reportlab keeps the list as a module global in two modules.)"""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):
+        missing = "".join(ch for ch in CHINESE_CANNOT_START if ch not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
+
+
 def make_styles(fonts: FontNames) -> Styles:
+    chinese_line_breaking()
     base = ParagraphStyle("base", fontName=fonts.sans, fontSize=9, leading=12.5, wordWrap="CJK")
     return Styles(
         title=ParagraphStyle("title", parent=base, fontSize=17, leading=22, alignment=TA_CENTER),
         meta=ParagraphStyle("meta", parent=base, fontSize=9, leading=13),
         heading=ParagraphStyle(
-            "heading", parent=base, fontSize=11.5, leading=15, spaceBefore=7, spaceAfter=3, textColor=colors.black
+            "heading",
+            parent=base,
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=7,
+            spaceAfter=3,
+            textColor=colors.black,
         ),
         cell=base,
         cell_center=ParagraphStyle("cell_center", parent=base, alignment=TA_CENTER),
         label=ParagraphStyle("label", parent=base, textColor=colors.HexColor("#333333")),
         small=ParagraphStyle("small", parent=base, fontSize=8, leading=10.5),
-        mono=ParagraphStyle("mono", parent=base, fontName=fonts.mono, fontSize=7.5, leading=9.5, textColor=MUTED),
+        small_center=ParagraphStyle(
+            "small_center", parent=base, fontSize=8, leading=10.5, alignment=TA_CENTER
+        ),
+        mono=ParagraphStyle(
+            "mono", parent=base, fontName=fonts.mono, fontSize=7.5, leading=9.5, textColor=MUTED
+        ),
+        mono_center=ParagraphStyle(
+            "mono_center",
+            parent=base,
+            fontName=fonts.mono,
+            fontSize=7.5,
+            leading=9.5,
+            textColor=MUTED,
+            alignment=TA_CENTER,
+        ),
         verdict=ParagraphStyle("verdict", parent=base, fontSize=12, leading=15),
     )
 
 
 def para(text: str, style: ParagraphStyle, color: Any = None) -> Paragraph:
     """A paragraph of plain text (escaped; newlines kept)."""
-    markup = escape(text).replace("\n", "<br/>")
+    markup = escape(printable(text)).replace("\n", "<br/>")
     if color is not None:
         markup = f'<font color="#{color.hexval()[2:]}">{markup}</font>'
     return Paragraph(markup, style)
 
 
-def _base_grid(extra: Sequence[tuple[Any, ...]] = ()) -> TableStyle:
-    return TableStyle(
+def cell_style(s: Styles, extra: Sequence[tuple[Any, ...]] = ()) -> TableStyle:
+    """A table style whose default cell font is ours (so no Helvetica is ever referenced)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), s.cell.fontName, s.cell.fontSize), *extra])
+
+
+def _base_grid(s: Styles, extra: Sequence[tuple[Any, ...]] = ()) -> TableStyle:
+    return cell_style(
+        s,
         [
             ("GRID", (0, 0), (-1, -1), 0.4, GRID),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),  # room for punctuation hanging at a line end
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             *extra,
-        ]
+        ],
     )
 
 
-def heading(text: str, s: Styles) -> Paragraph:
-    return para(text, s.heading)
+def heading(text: str, s: Styles, room: float = 35 * mm) -> list[Flowable]:
+    """A section heading that starts a new page unless ``room`` is left for what follows it."""
+    return [CondPageBreak(room), para(text, s.heading)]
 
 
 def info_block(data: ReportData, s: Styles) -> list[Flowable]:
@@ -109,7 +163,7 @@ def info_block(data: ReportData, s: Styles) -> list[Flowable]:
         ("检查时间", data.time_text, "检查地点", data.place or p.address or "—"),
         ("陪同人员", data.accompanying or "无"),
     ]
-    widths = [27 * mm, 63 * mm, 27 * mm, 63 * mm]
+    widths = [31 * mm, 59 * mm, 31 * mm, 59 * mm]
     cells: list[list[Any]] = []
     spans: list[tuple[Any, ...]] = []
     for r, row in enumerate(rows):
@@ -117,9 +171,11 @@ def info_block(data: ReportData, s: Styles) -> list[Flowable]:
             cells.append([para(row[0], s.label), para(row[1], s.cell), "", ""])
             spans.append(("SPAN", (1, r), (3, r)))
         else:
-            cells.append([para(row[0], s.label), para(row[1], s.cell), para(row[2], s.label), para(row[3], s.cell)])
+            cells.append(
+                [para(row[0], s.label), para(row[1], s.cell), para(row[2], s.label), para(row[3], s.cell)]
+            )
     style = _base_grid(
-        [("BACKGROUND", (0, 0), (0, -1), LABEL_BG), ("BACKGROUND", (2, 0), (2, -1), LABEL_BG), *spans]
+        s, [("BACKGROUND", (0, 0), (0, -1), LABEL_BG), ("BACKGROUND", (2, 0), (2, -1), LABEL_BG), *spans]
     )
     for r, row in enumerate(rows):
         if len(row) == 2:
@@ -131,8 +187,12 @@ def notice_block(data: ReportData, s: Styles) -> list[Flowable]:
     """告知事项 in a box, numbered, with the recusal answer."""
     lines = [para(f"{n}. {text}", s.small) for n, text in enumerate(data.notice, 1)]
     lines.append(para(data.recusal_text, s.cell))
-    box = Table([[lines]], colWidths=[CONTENT_WIDTH], style=_base_grid([("BACKGROUND", (0, 0), (-1, -1), LABEL_BG)]))
-    return [heading("告知事项", s), box]
+    box = Table(
+        [[lines]],
+        colWidths=[CONTENT_WIDTH],
+        style=_base_grid(s, [("BACKGROUND", (0, 0), (-1, -1), LABEL_BG)]),
+    )
+    return [*heading("告知事项", s), box]
 
 
 ITEM_WIDTHS = [15 * mm, 95 * mm, 10 * mm, 16 * mm, 44 * mm]
@@ -146,12 +206,12 @@ def _note_text(row: ItemRow) -> str:
         parts.append(row.note)
     if row.photo_numbers:
         parts.append("见照片" + "、".join(str(n) for n in row.photo_numbers))
-    return "；".join(parts)
+    return "\n".join(parts)
 
 
 def items_block(data: ReportData, s: Styles) -> list[Flowable]:
     """检查内容: one table, header repeated on every page, sections as shaded spanning rows."""
-    header = [para(t, s.cell_center) for t in ("编号", "检查内容", "重点", "结果", "备注 / 记录")]
+    header = [para(t, s.cell_center) for t in ("编号", "检查内容", "★", "结果", "备注 / 记录")]
     cells: list[list[Any]] = [header]
     extra: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), SECTION_BG),
@@ -162,6 +222,7 @@ def items_block(data: ReportData, s: Styles) -> list[Flowable]:
         r = len(cells)
         cells.append([para(section.title, s.cell), "", "", "", ""])
         extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), LABEL_BG)]
+        extra.append(("NOSPLIT", (0, r), (-1, r + 1)))  # a section title never ends a page alone
         for row in section.rows:
             r = len(cells)
             color = FAIL_TEXT if row.failed else (MUTED if row.result in ("不适用", "未检查") else None)
@@ -176,23 +237,27 @@ def items_block(data: ReportData, s: Styles) -> list[Flowable]:
             )
             if row.failed:
                 extra.append(("BACKGROUND", (0, r), (-1, r), FAIL_BG))
-    table = Table(cells, colWidths=ITEM_WIDTHS, repeatRows=1, style=_base_grid(extra))
-    legend = para("注：★ 为重点项（特种设备为严重事故隐患项）；不适用即合理缺项，不计入检查项数。", s.small)
-    return [heading("检查内容", s), table, Spacer(1, 2), legend]
+    table = Table(cells, colWidths=ITEM_WIDTHS, repeatRows=1, style=_base_grid(s, extra))
+    legend = para(f"注：★ 为{data.key_label}；不适用即合理缺项，不计入检查项数。", s.small)
+    return [*heading("检查内容", s), table, Spacer(1, 2), legend]
 
 
 def result_block(data: ReportData, s: Styles) -> list[Flowable]:
     """检查结果: counts, failed items one by one, other findings, verdict, handling, grade."""
-    out: list[Flowable] = [heading("检查结果", s), para(data.counts_text, s.cell)]
+    out: list[Flowable] = [*heading("检查结果", s), para(data.counts_text, s.cell)]
     rows: list[list[Any]] = []
     for f in data.failed_items:
-        kind = "重点项" if f.key else "一般项"
-        text = f"{f.text}" + (f"（{f.note}）" if f.note else "")
-        rows.append([para(f.code, s.cell), para(kind, s.cell_center), para(text, s.cell)])
+        kind = data.key_short if f.key else "一般项"
+        rows.append(
+            [para(f.code, s.cell), para(kind, s.cell_center), para(f.text, s.small), para(f.note, s.small)]
+        )
     if rows:
-        head = [para(t, s.cell_center) for t in ("编号", "类别", "不符合项及情况")]
-        style = _base_grid([("BACKGROUND", (0, 0), (-1, 0), SECTION_BG)])
-        out += [Spacer(1, 3), Table([head, *rows], colWidths=[15 * mm, 16 * mm, 149 * mm], style=style, repeatRows=1)]
+        head = [para(t, s.cell_center) for t in ("编号", "类别", "不符合项", "现场情况")]
+        style = _base_grid(
+            s, [("BACKGROUND", (0, 0), (-1, 0), SECTION_BG), ("VALIGN", (0, 1), (-1, -1), "TOP")]
+        )
+        widths = [15 * mm, 19 * mm, 73 * mm, 73 * mm]
+        out += [Spacer(1, 3), Table([head, *rows], colWidths=widths, style=style, repeatRows=1)]
     summary: list[list[Any]] = [
         [para("检查结论", s.label), para(data.verdict or "—", s.verdict)],
         [para("处理措施", s.label), para(data.handling or "—", s.cell)],
@@ -200,7 +265,7 @@ def result_block(data: ReportData, s: Styles) -> list[Flowable]:
     if data.grade is not None:
         summary.append([para("量化分级", s.label), para(data.grade.text, s.cell)])
     summary.append([para("其他需记录的问题", s.label), para(data.other_findings or "无", s.cell)])
-    style = _base_grid([("BACKGROUND", (0, 0), (0, -1), LABEL_BG)])
+    style = _base_grid(s, [("BACKGROUND", (0, 0), (0, -1), LABEL_BG)])
     out += [Spacer(1, 4), Table(summary, colWidths=[31 * mm, 149 * mm], style=style)]
     return out
 
@@ -217,7 +282,12 @@ def _hazard_table(order: OrderBlock, s: Styles) -> Table:
         [para("应急预案", s.label), para(h.emergency_plan, s.cell)],
     ]
     style = _base_grid(
-        [("SPAN", (0, 0), (1, 0)), ("BACKGROUND", (0, 0), (1, 0), FAIL_BG), ("BACKGROUND", (0, 1), (0, -1), LABEL_BG)]
+        s,
+        [
+            ("SPAN", (0, 0), (1, 0)),
+            ("BACKGROUND", (0, 0), (1, 0), FAIL_BG),
+            ("BACKGROUND", (0, 1), (0, -1), LABEL_BG),
+        ],
     )
     return Table(rows, colWidths=[31 * mm, 149 * mm], style=style)
 
@@ -228,40 +298,80 @@ def orders_block(data: ReportData, s: Styles) -> list[Flowable]:
         return []
     head = [para(t, s.cell_center) for t in ("编号", "不符合项", "整改要求", "整改期限")]
     rows = [
-        [para(o.item_code, s.cell), para(o.item_text, s.small), para(o.requirement, s.cell), para(o.deadline, s.cell)]
+        [
+            para(o.item_code, s.cell),
+            para(o.item_text, s.small),
+            para(o.requirement, s.cell),
+            para(o.deadline, s.cell),
+        ]
         for o in data.orders
     ]
-    style = _base_grid([("BACKGROUND", (0, 0), (-1, 0), SECTION_BG), ("VALIGN", (0, 1), (-1, -1), "TOP")])
+    style = _base_grid(s, [("BACKGROUND", (0, 0), (-1, 0), SECTION_BG), ("VALIGN", (0, 1), (-1, -1), "TOP")])
     table = Table([head, *rows], colWidths=[15 * mm, 62 * mm, 79 * mm, 24 * mm], style=style, repeatRows=1)
-    out: list[Flowable] = [heading("整改要求", s), table]
+    out: list[Flowable] = [*heading("整改要求", s), table]
     if data.hazards:
-        out.append(heading("隐患整改“五落实”", s))
+        out += heading("隐患整改“五落实”", s, 60 * mm)
         for order in data.hazards:
-            out += [_hazard_table(order, s), Spacer(1, 4)]
+            out += [KeepTogether(_hazard_table(order, s)), Spacer(1, 4)]
     return out
 
 
 PHOTO_BOX = (84 * mm, 62 * mm)
 
 
-def fit_image(raw: bytes, box: tuple[float, float]) -> Image:
+class StoredImageReader(ImageReader):
+    """Reads an attachment; a JPEG is named by its SHA-256 instead of by decoding every pixel.
+
+    reportlab names an image XObject by digesting its decoded RGB data. JPEGs are embedded unchanged, so that
+    decode is wasted work, and our attachments are already content-addressed. Other formats (PNG signatures)
+    are decoded as usual since their pixels are what gets embedded.
+    """
+
+    def __init__(self, raw: bytes, key: str) -> None:
+        super().__init__(BytesIO(raw))
+        self._key = key
+
+    def getRGBData(self) -> bytes:  # noqa: N802 (reportlab API)
+        if self.jpeg_fh() is not None:
+            self._dataA = None  # a JPEG has no alpha channel (reportlab reads this after getRGBData)
+            return f"jpeg:{self._key}".encode()
+        data: bytes = super().getRGBData()
+        return data
+
+
+class StoredImage(Flowable):
+    """An attachment drawn at a fixed size (transparency of PNG signatures kept)."""
+
+    def __init__(self, reader: StoredImageReader, width: float, height: float) -> None:
+        super().__init__()
+        self.reader, self.width, self.height = reader, width, height
+        self.hAlign = "CENTER"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
+
+
+def fit_image(raw: bytes, key: str, box: tuple[float, float]) -> StoredImage:
     """An image flowable scaled to fit ``box`` (width, height) keeping its aspect ratio."""
-    reader = ImageReader(BytesIO(raw))
+    reader = StoredImageReader(raw, key)
     w, h = reader.getSize()
     scale = min(box[0] / w, box[1] / h)
-    return Image(BytesIO(raw), width=w * scale, height=h * scale)
+    return StoredImage(reader, w * scale, h * scale)
 
 
 def _photo_cell(photo: PhotoBlock, loader: ImageLoader, s: Styles) -> list[Flowable]:
     try:
-        picture: Flowable = fit_image(loader(photo.sha256), PHOTO_BOX)
+        picture: Flowable = fit_image(loader(photo.sha256), photo.sha256, PHOTO_BOX)
     except Exception:  # a missing or unreadable file must show, not abort the whole record
         picture = para("（照片文件缺失或无法读取）", s.cell_center, FAIL_TEXT)
     return [
         picture,
         Spacer(1, 2),
-        para(f"照片{photo.number}　{photo.caption}", s.small),
-        para(f"SHA-256 {photo.short_hash}…", s.mono),
+        para(f"照片{photo.number}　{photo.caption}", s.small_center),
+        para(f"SHA-256 {photo.short_hash}…", s.mono_center),
     ]
 
 
@@ -273,11 +383,15 @@ def photos_block(data: ReportData, loader: ImageLoader, s: Styles) -> list[Flowa
     if len(cells) % 2:
         cells.append([])
     rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
-    style = TableStyle(
+    style = cell_style(
+        s,
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
-        ]
+        ],
     )
-    return [heading("现场照片", s), Table(rows, colWidths=[90 * mm, 90 * mm], style=style)]
+    return [
+        *heading("现场照片", s, PHOTO_BOX[1] + 25 * mm),
+        Table(rows, colWidths=[90 * mm, 90 * mm], style=style),
+    ]

@@ -164,6 +164,8 @@ class ReportData:
     recusal_text: str
     accompanying: str
     sections: tuple[SectionBlock, ...]
+    key_label: str
+    key_short: str
     counts: Counts
     counts_text: str
     failed_items: tuple[FailedItem, ...]

@@ -8,18 +8,21 @@ images come through ``image_loader(sha256) -> bytes``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from io import BytesIO
 from typing import Any
 
 import segno
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
 
 from inspector_app import __version__
 from inspector_app.core.clock import CHINA_TZ
@@ -29,6 +32,7 @@ from inspector_app.reports.layout import (
     MUTED,
     ImageLoader,
     Styles,
+    cell_style,
     fit_image,
     heading,
     info_block,
@@ -87,13 +91,14 @@ def header_block(data: ReportData, s: Styles) -> list[Flowable]:
         meta.append(para(data.correction_note, s.small))
     meta.append(para(f"记录标识：{data.record_id}", s.mono))
     qr = [QrCode(data.qr_payload, QR_SIZE), para("扫码核验记录", s.small)]
-    style = TableStyle(
+    style = cell_style(
+        s,
         [
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("ALIGN", (1, 0), (1, 0), "CENTER"),
             ("LEFTPADDING", (0, 0), (0, 0), 0),
             ("RIGHTPADDING", (1, 0), (1, 0), 0),
-        ]
+        ],
     )
     table = Table([[meta, qr]], colWidths=[CONTENT_WIDTH - QR_SIZE - 6 * mm, QR_SIZE + 6 * mm], style=style)
     return [para(data.title, s.title), Spacer(1, 2), table]
@@ -105,7 +110,7 @@ def _signature_cell(sig: SignatureBlock, loader: ImageLoader, s: Styles) -> list
         cell.append(para(sig.refusal_note, s.small))
     elif sig.image_sha256:
         try:
-            cell.append(fit_image(loader(sig.image_sha256), SIGNATURE_BOX))
+            cell.append(fit_image(loader(sig.image_sha256), sig.image_sha256, SIGNATURE_BOX))
         except Exception:  # show the gap rather than lose the record
             cell.append(para("（签名图像缺失）", s.small))
     else:
@@ -121,17 +126,18 @@ def signatures_block(data: ReportData, loader: ImageLoader, s: Styles) -> list[F
     while len(cells) % 3:
         cells.append([])
     rows = [cells[i : i + 3] for i in range(0, len(cells), 3)]
-    style = TableStyle(
+    style = cell_style(
+        s,
         [
             ("BOX", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a8f98")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ]
+        ],
     )
     table = Table(rows, colWidths=[CONTENT_WIDTH / 3] * 3, style=style)
-    statement = para("以上记录经被检查单位负责人核对无误。", s.small)
-    return [KeepTogether([heading("签名", s), statement, Spacer(1, 2), table])]
+    statement = para("以上记录已交被检查单位负责人核对。", s.small)
+    return [KeepTogether([*heading("签名", s), statement, Spacer(1, 2), table])]
 
 
 @dataclass(frozen=True)
@@ -231,5 +237,26 @@ def render_pdf(data: ReportData, image_loader: Callable[[str], bytes]) -> bytes:
         initialFontName=fonts.sans,
     )
     furniture = Furniture(data.title, data.document_no, data.footer, fonts, _pdf_date(data))
-    doc.build(build_story(data, image_loader, styles), canvasmaker=partial(RecordCanvas, furniture=furniture))
+    with binary_streams():
+        doc.build(
+            build_story(data, image_loader, styles), canvasmaker=partial(RecordCanvas, furniture=furniture)
+        )
     return buffer.getvalue()
+
+
+_config_lock = threading.RLock()
+
+
+@contextmanager
+def binary_streams() -> Iterator[None]:
+    """Build with binary (not ASCII85) streams: JPEG photos go in as they are, not 25 % larger.
+
+    ``rl_config.useA85`` is process-wide, so renders that change it are serialised by a lock.
+    """
+    with _config_lock:
+        saved = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            yield
+        finally:
+            rl_config.useA85 = saved

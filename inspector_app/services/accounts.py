@@ -75,6 +75,10 @@ class AccountService:
     def has_users(self) -> bool:
         return self.repo.count() > 0
 
+    def exists(self, username: str) -> bool:
+        """Whether an account with this user name (any case) exists."""
+        return self.repo.username_taken(username.strip())
+
     def get(self, user_id: str) -> User:
         user = self.repo.get(user_id)
         if user is None:
@@ -110,7 +114,9 @@ class AccountService:
         require_role(actor, Role.ADMIN)
         return self._create(username, display_name, Role(role), password, badge_no, area)
 
-    def _create(self, username: str, display_name: str, role: Role, password: str, badge: str, area: str) -> User:
+    def _create(
+        self, username: str, display_name: str, role: Role, password: str, badge: str, area: str
+    ) -> User:
         username, display_name, badge = username.strip(), display_name.strip(), badge.strip().upper()
         self._check_profile(username, display_name, role, badge)
         check_password_policy(password, username)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from inspector_app.forms.library import FormLibrary
     from inspector_app.services.accounts import AccountService
     from inspector_app.services.inspections import InspectionService
+    from inspector_app.services.publish import PublishService
     from inspector_app.services.registry import RegistryService
     from inspector_app.services.reports import ReportService
     from inspector_app.services.review import ReviewService
@@ -60,6 +61,12 @@ class Services:
         from inspector_app.services.review import ReviewService
 
         return ReviewService(self.store, self.forms, self.clock)
+
+    @cached_property
+    def publish(self) -> PublishService:
+        from inspector_app.services.publish import PublishService
+
+        return PublishService(self.store, self.forms, self.clock)
 
     @cached_property
     def reports(self) -> ReportService:

@@ -30,12 +30,16 @@ class PreparedImage:
 
 
 def _open(source: str | Path | bytes, what: str) -> Image.Image:
+    if isinstance(source, bytes):
+        raw = source
+    else:
+        try:
+            raw = Path(source).read_bytes()
+        except FileNotFoundError as exc:
+            raise ValidationError(f"{what}文件不存在：{source}") from exc
     try:
-        raw = source if isinstance(source, bytes) else Path(source).read_bytes()
         image = Image.open(io.BytesIO(raw))
         image.load()
-    except FileNotFoundError as exc:
-        raise ValidationError(f"{what}文件不存在：{source}") from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise ValidationError(f"无法读取{what}：不是有效的图片文件（支持 JPEG、PNG 等常见格式）") from exc
     return image

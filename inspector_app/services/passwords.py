@@ -37,7 +37,9 @@ class PasswordHasher:
     def _derive(self, password: str, salt: bytes, n: int, r: int, p: int, key_len: int) -> bytes:
         # scrypt needs 128·n·r bytes; OpenSSL's default limit (32 MiB) is below OWASP strength.
         maxmem = max(256 * 1024 * 1024, 256 * n * r)
-        return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=key_len)
+        return hashlib.scrypt(
+            password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=key_len
+        )
 
     def hash(self, password: str) -> str:
         salt = secrets.token_bytes(self.salt_len)

@@ -179,7 +179,9 @@ class BusinessRepository:
         if not rids:
             return []
         marks = ",".join("?" * len(rids))
-        rows = {row["rid"]: row for row in self._rows(f"SELECT * FROM businesses WHERE rid IN ({marks})", rids)}
+        rows = {
+            row["rid"]: row for row in self._rows(f"SELECT * FROM businesses WHERE rid IN ({marks})", rids)
+        }
         return [_to_business(rows[rid]) for rid in rids if rid in rows]
 
     def query_plans(self, query: str, limit: int = 50) -> list[tuple[SearchStep, list[str]]]:
@@ -226,7 +228,9 @@ class BusinessRepository:
         marks = ",".join("?" * len(batch))
         existing = {
             row["uscc"]: row
-            for row in self._rows(f"SELECT * FROM businesses WHERE uscc IN ({marks})", [b.uscc for b, _ in batch])
+            for row in self._rows(
+                f"SELECT * FROM businesses WHERE uscc IN ({marks})", [b.uscc for b, _ in batch]
+            )
         }
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
@@ -239,7 +243,9 @@ class BusinessRepository:
             old = existing.get(business.uscc)
             if old is None:
                 values = [new[f] for f in BUSINESS_FIELDS]
-                inserts.append((rid, business.id or str(uuid.uuid4()), business.uscc, *values, initials, updated_at))
+                inserts.append(
+                    (rid, business.id or str(uuid.uuid4()), business.uscc, *values, initials, updated_at)
+                )
                 grams_add.extend((gram, rid) for gram in name_grams(business.name))
                 outcomes.append(UpsertOutcome.IMPORTED)
                 rid += 1

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.storage.migrations import MIGRATIONS
+from inspector_app.storage.transactions import transaction
 
 APPLICATION_ID = 0x494E5350  # "INSP": marks the file as ours
 
@@ -31,7 +31,7 @@ def _migrate(db: sqlite_utils.Database) -> None:
     for name, step in MIGRATIONS:
         if name in applied:
             continue
-        with db.conn:  # one transaction per migration
+        with transaction(db.conn):  # one transaction per migration: all of it or nothing
             step(db)
             db.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
@@ -61,14 +61,10 @@ def open_database(path: Path, *, migrate: bool = True) -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"无法打开数据库 {path}：{exc}。文件可能已损坏或不是数据库；程序未改动该文件。") from exc
+        raise StorageError(
+            f"无法打开数据库 {path}：{exc}。文件可能已损坏或不是数据库；程序未改动该文件。"
+        ) from exc
     db = sqlite_utils.Database(conn)
     if migrate:
         _migrate(db)
     return db
-
-
-def in_transaction(db: sqlite_utils.Database, work: Callable[[], None]) -> None:
-    """Run ``work`` inside one transaction (rolled back on any exception)."""
-    with db.conn:
-        work()

@@ -189,6 +189,11 @@ UPSERT_ANSWER = (
     "ON CONFLICT (inspection_id, code) DO UPDATE SET value = excluded.value, result = excluded.result, "
     "note = excluded.note, answered_at = excluded.answered_at"
 )
+UPSERT_ANSWER_KEEP_NOTE = (
+    "INSERT INTO answers (inspection_id, code, value, result, answered_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (inspection_id, code) DO UPDATE SET value = excluded.value, result = excluded.result, "
+    "answered_at = excluded.answered_at"
+)
 UPSERT_NOTE = (
     "INSERT INTO answers (inspection_id, code, note) VALUES (?, ?, ?) "
     "ON CONFLICT (inspection_id, code) DO UPDATE SET note = excluded.note"

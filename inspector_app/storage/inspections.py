@@ -7,6 +7,7 @@ with ``synchronous=FULL``. Immutability of finalized records is enforced by trig
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -65,23 +66,29 @@ class InspectionRepository:
             for signature in record.signatures:
                 self.db.execute(rows.UPSERT_SIGNATURE, rows.signature_params(record.id, signature))
 
-    def save_answer(self, inspection_id: str, answer: Answer) -> None:
-        """The autosave: one upsert of value/result/note, committed at once (photos are kept)."""
+    def save_answer(self, inspection_id: str, answer: Answer, *, keep_note: bool = False) -> None:
+        """The autosave: one upsert of value/result/note (``keep_note``: leave the stored note), committed
+        at once; photos are kept."""
         with translated_errors():
-            self._upsert_answer(inspection_id, answer)
+            self._upsert_answer(inspection_id, answer, keep_note=keep_note)
 
-    def _upsert_answer(self, inspection_id: str, answer: Answer) -> None:
-        self.db.conn.execute(
-            rows.UPSERT_ANSWER,
-            [
-                inspection_id,
-                answer.code,
-                answer.value,
-                answer.result.value if answer.result else None,
-                answer.note,
-                utc_iso(answer.answered_at) if answer.answered_at else None,
-            ],
-        )
+    def _upsert_answer(self, inspection_id: str, answer: Answer, *, keep_note: bool = False) -> None:
+        result = answer.result.value if answer.result else None
+        answered_at = utc_iso(answer.answered_at) if answer.answered_at else None
+        if keep_note:
+            params = [inspection_id, answer.code, answer.value, result, answered_at]
+            self.db.conn.execute(rows.UPSERT_ANSWER_KEEP_NOTE, params)
+        else:
+            params = [inspection_id, answer.code, answer.value, result, answer.note, answered_at]
+            self.db.conn.execute(rows.UPSERT_ANSWER, params)
+
+    def answer(self, inspection_id: str, code: str) -> Answer | None:
+        """One stored answer (value, result, note; photos not included)."""
+        row = self.db.execute(
+            "SELECT value, result, note FROM answers WHERE inspection_id = ? AND code = ?",
+            [inspection_id, code],
+        ).fetchone()
+        return None if row is None else Answer(code, row[0], Result(row[1]) if row[1] else None, row[2])
 
     def save_note(self, inspection_id: str, code: str, note: str) -> None:
         with translated_errors():
@@ -98,6 +105,15 @@ class InspectionRepository:
                 "DELETE FROM answer_photos WHERE inspection_id = ? AND code = ? AND sha256 = ?",
                 [inspection_id, code, sha256],
             )
+
+    def set_photos(self, inspection_id: str, code: str, shas: Sequence[str]) -> None:
+        """Replace an item's photos with ``shas`` in this order (one transaction)."""
+        with translated_errors(), transaction(self.db.conn):
+            self.db.execute(
+                "DELETE FROM answer_photos WHERE inspection_id = ? AND code = ?", [inspection_id, code]
+            )
+            for position, sha in enumerate(dict.fromkeys(shas)):
+                self.db.execute(rows.INSERT_PHOTO, [inspection_id, code, sha, position])
 
     def add_order(self, inspection_id: str, order: RectificationOrder) -> None:
         with translated_errors():
@@ -167,7 +183,8 @@ class InspectionRepository:
 
         Stores verdict/grade/handling, document number, hash and canonical JSON; creates the follow-ups and,
         when this visit is a 回头看, closes the business's open ones. The hash is re-checked against the
-        record as read back inside the transaction, so what is stored is exactly what was hashed.
+        record as read back inside the transaction, so what is stored is exactly what was hashed. Open
+        follow-ups of the version this one corrects are replaced by this version's.
         """
         self.db.conn.execute("PRAGMA synchronous = FULL")
         with translated_errors(), transaction(self.db.conn):
@@ -180,6 +197,10 @@ class InspectionRepository:
                 raise StorageError("定稿校验失败：保存的内容与计算哈希的内容不一致，记录保持为草稿，请重试")
             for followup in followups:
                 self.db.execute(rows.INSERT_FOLLOWUP, rows.followup_params(followup))
+            if record.previous_id:  # the new version's orders replace the old version's open ones
+                self.db.execute(
+                    "DELETE FROM followups WHERE inspection_id = ? AND status = 'open'", [record.previous_id]
+                )
             if close_followups_of:
                 self.db.execute(
                     "UPDATE followups SET status = 'done', done_inspection_id = ? WHERE uscc = ? AND status = 'open'",
@@ -256,7 +277,7 @@ class InspectionRepository:
             raise NotFound(f"找不到检查记录 {inspection_id}")
         return str(row[0])
 
-    def list(self, query: InspectionQuery | None = None) -> list[InspectionSummary]:
+    def list(self, query: InspectionQuery | None = None) -> builtins.list[InspectionSummary]:
         query = query or InspectionQuery()
         where, params = rows.query_where(query)
         sql = f"{rows.SELECT_SUMMARY} {where} ORDER BY started_at DESC, id"
@@ -265,7 +286,7 @@ class InspectionRepository:
             params.append(query.limit)
         return [rows.summary_from_row(r) for r in self.db.execute(sql, params)]
 
-    def drafts(self, created_by: str) -> list[InspectionSummary]:
+    def drafts(self, created_by: str) -> builtins.list[InspectionSummary]:
         return self.list(InspectionQuery(status=RecordStatus.DRAFT, created_by=created_by))
 
     def successor(self, inspection_id: str) -> str | None:
@@ -273,7 +294,7 @@ class InspectionRepository:
         row = self.db.execute("SELECT id FROM inspections WHERE previous_id = ?", [inspection_id]).fetchone()
         return None if row is None else str(row[0])
 
-    def versions(self, inspection_id: str) -> list[InspectionSummary]:
+    def versions(self, inspection_id: str) -> builtins.list[InspectionSummary]:
         """Every version of the record's chain, oldest first."""
         found = self.db.execute(rows.VERSION_CHAIN, [inspection_id]).fetchall()
         if not found:
@@ -295,7 +316,7 @@ class InspectionRepository:
         due_from: date | None = None,
         due_to: date | None = None,
         uscc: str = "",
-    ) -> list[FollowUp]:
+    ) -> builtins.list[FollowUp]:
         clauses, params = rows.followup_where(status, due_from, due_to, uscc)
         sql = f"{rows.SELECT_FOLLOWUP} {clauses} ORDER BY due_date, uscc, id"
         return [rows.followup_from_row(r) for r in self.db.execute(sql, params)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from inspector_app.storage.transactions import transaction
+
 #: Columns of ``inspections`` other than ``status``: all frozen once the record leaves ``draft``.
 CONTENT_COLUMNS = (
     "id",
@@ -224,5 +226,6 @@ def create(db: sqlite_utils.Database) -> None:
     statements += _inspection_triggers() + _ATTACHMENT_TRIGGERS
     for table in CHILD_TABLES:
         statements += _child_triggers(table)
-    for statement in statements:
-        db.execute(statement)
+    with transaction(db.conn):  # atomic (a savepoint when the migration runner already opened one)
+        for statement in statements:
+            db.execute(statement)

@@ -31,5 +31,7 @@ def test_everything_outside_gui_imports_with_pyside6_absent():
         f"for m in {modules!r}: importlib.import_module(m)\n"
         "print('ok', len(sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr

@@ -7,9 +7,18 @@ Each control shows an answer with :meth:`set_value` (no signal) and reports the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QDoubleValidator, QKeyEvent
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QDate, QEvent, QLocale, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QDoubleValidator, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from inspector_app.core.checklist import NO, YES, AnswerType, Item, Result
 
@@ -44,9 +53,12 @@ class AnswerControl(QWidget):
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item = item
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(4)
+
+    def _row(self) -> QHBoxLayout:
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        return layout
 
     def set_value(self, value: str | None) -> None:
         raise NotImplementedError
@@ -66,54 +78,134 @@ class AnswerControl(QWidget):
         self.setEnabled(editable)
 
 
+#: Segment colours when chosen: (background, border).
+TONES = {
+    "ok": ("#2e7d32", "#1b5e20"),
+    "fail": ("#c62828", "#8e0000"),
+    "na": ("#616161", "#424242"),
+    "plain": ("#1565c0", "#0d47a1"),
+}
+SEGMENT_HEIGHT = 28
+SEGMENT_PAD = 14
+SEGMENT_GAP = 6
+
+
 class ButtonsControl(AnswerControl):
-    """Segmented buttons; digit keys 1…n pick them in order, Y/N pick 是/否."""
+    """Segmented choice painted as one widget (cheap to create); digits 1…n pick a segment, Y/N pick 是/否.
+
+    Segments show their shortcut digit. The control takes no focus: the item card handles the keys.
+    """
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(False)  # lets the checked button be un-checked from code
-        self._values: list[str] = []
-        for value in self._options(item):
-            index = len(self._values)
-            button = QPushButton(f"{index + 1} {value}" if index < 9 else value, self)
-            button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the item card takes the keys
-            button.setProperty("seg", self._tone(item, value))
-            button.setToolTip(f"快捷键 {index + 1}" if index < 9 else "")
-            self._group.addButton(button, index)
-            self._layout.addWidget(button)
-            self._values.append(value)
-        self._layout.addStretch(1)
-        self._group.idClicked.connect(self._clicked)
-
-    @staticmethod
-    def _options(item: Item) -> tuple[str, ...]:
-        return item.allowed_values() or ()
+        self._values = list(item.allowed_values() or ())
+        self._labels = [f"{i + 1} {v}" if i < 9 else v for i, v in enumerate(self._values)]
+        self._tones = [self._tone(item, v) for v in self._values]
+        self._value: str | None = None
+        self._hover = -1
+        self._rects: list[QRect] = []
+        self._font_key = ""
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(f"{item.code} 检查结论")
+        self.setToolTip("　".join(f"{i + 1} = {v}" for i, v in enumerate(self._values[:9])))
+        self._layout_segments()
 
     @staticmethod
     def _tone(item: Item, value: str) -> str:
-        result = item.judge(value)
-        if result is Result.NONCOMPLIANT:
-            return "fail"
-        if result is Result.NOT_APPLICABLE:
+        if value == NA:
             return "na"
-        return "plain" if item.type is AnswerType.CHOICE else "ok"
+        if item.type is AnswerType.CHOICE:
+            return "fail" if any(c.fail and c.value == value for c in item.choices) else "plain"
+        return "fail" if value in (Result.NONCOMPLIANT.value, NO) else "ok"
+
+    def _layout_segments(self) -> None:
+        key = self.font().key()
+        if key == self._font_key:
+            return
+        self._font_key = key
+        metrics = QFontMetrics(self.font())
+        x = 0
+        self._rects = []
+        for label in self._labels:
+            width = metrics.horizontalAdvance(label) + 2 * SEGMENT_PAD
+            self._rects.append(QRect(x, 1, width, SEGMENT_HEIGHT - 2))
+            x += width + SEGMENT_GAP
+        self._width = max(0, x - SEGMENT_GAP) + 1
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._layout_segments()
+            self.updateGeometry()
+        super().changeEvent(event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._width, SEGMENT_HEIGHT)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
     def values(self) -> list[str]:
         return list(self._values)
 
-    def button_for(self, value: str) -> QPushButton:
-        return self._group.button(self._values.index(value))  # type: ignore[return-value]
+    def value(self) -> str | None:
+        return self._value
+
+    def segment_rect(self, value: str) -> QRect:
+        """Where the segment of ``value`` is drawn (for tests that click it)."""
+        return QRect(self._rects[self._values.index(value)])
 
     def set_value(self, value: str | None) -> None:
-        for index, known in enumerate(self._values):
-            self._group.button(index).setChecked(known == value)
+        self._value = value
+        self.setAccessibleDescription(value or "未作答")
+        self.update()
 
-    def _clicked(self, index: int) -> None:
+    def _hit(self, pos: QPoint) -> int:
+        return next((i for i, rect in enumerate(self._rects) if rect.contains(pos)), -1)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self._hit(event.position().toPoint())
+        if index < 0 or not self.isEnabled() or event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
         value = self._values[index]
         self.set_value(value)
         self.committed.emit(value)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        hover = self._hit(event.position().toPoint())
+        if hover != self._hover:
+            self._hover = hover
+            self.setCursor(Qt.CursorShape.PointingHandCursor if hover >= 0 else Qt.CursorShape.ArrowCursor)
+            self.update()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._hover = -1
+        self.update()
+        super().leaveEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        enabled = self.isEnabled()
+        for index, rect in enumerate(self._rects):
+            chosen = self._values[index] == self._value
+            if chosen:
+                background, border = (QColor(c) for c in TONES[self._tones[index]])
+                if not enabled:
+                    background = background.lighter(125)
+                text = QColor("white")
+            else:
+                background = QColor("#e3e8ed" if index == self._hover and enabled else "#f7f8fa")
+                border = QColor("#9aa5b1" if enabled else "#c5cbd1")
+                text = QColor("#263238" if enabled else "#9e9e9e")
+            painter.setPen(QPen(border, 1))
+            painter.setBrush(background)
+            painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+            painter.setPen(text)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self._labels[index])
+        painter.end()
 
     def value_for_key(self, event: QKeyEvent) -> str | None:
         key = event.key()
@@ -138,6 +230,7 @@ class FieldControl(AnswerControl):
         self._timer.setInterval(TYPING_SAVE_MS)
         self._timer.timeout.connect(self.flush)
         self._last = ""
+        self._layout = self._row()
         self._build_field()
         if item.allow_na:
             self._na = QPushButton(NA, self)
@@ -288,6 +381,7 @@ class ComboControl(AnswerControl):
 
     def __init__(self, item: Item, parent: QWidget | None = None) -> None:
         super().__init__(item, parent)
+        self._layout = self._row()
         self._combo = QComboBox(self)
         self._combo.addItem("请选择", "")
         for value in item.allowed_values() or ():

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from inspector_app.core.checklist import AnswerType, Checklist, Choice, Condition, Family, Item, Result, Section
+from inspector_app.core.checklist import (
+    AnswerType,
+    Checklist,
+    Choice,
+    Condition,
+    Family,
+    Item,
+    Result,
+    Section,
+)
 
 
 def item(**kw):
@@ -22,7 +31,11 @@ def item(**kw):
         ({"type": AnswerType.NUMBER, "max": 15}, "16", Result.NONCOMPLIANT),
         ({"type": AnswerType.NUMBER, "max": 15}, "15", Result.COMPLIANT),
         ({"type": AnswerType.NUMBER, "min": 1}, "0.5", Result.NONCOMPLIANT),
-        ({"type": AnswerType.CHOICE, "choices": (Choice("有"), Choice("无", True))}, "无", Result.NONCOMPLIANT),
+        (
+            {"type": AnswerType.CHOICE, "choices": (Choice("有"), Choice("无", True))},
+            "无",
+            Result.NONCOMPLIANT,
+        ),
         ({"type": AnswerType.TEXT}, "随便写", None),
         ({}, None, None),
     ],

@@ -59,7 +59,10 @@ def test_not_applicable_items_do_not_count_even_when_key():
 
 
 def test_threshold_is_data():
-    assert three_level_verdict(items(general_fail=3), VerdictRules(max_general_failures=2)) is Verdict.NONCOMPLIANT
+    assert (
+        three_level_verdict(items(general_fail=3), VerdictRules(max_general_failures=2))
+        is Verdict.NONCOMPLIANT
+    )
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,9 @@ def test_the_valid_base_of_the_broken_files_is_itself_valid(tmp_path):
 
 
 def test_cli_validate_exits_1_and_prints_one_line_per_problem():
-    result = CliRunner().invoke(cli, ["forms", "validate", str(BROKEN / "unknown_type.yaml"), str(BROKEN / "empty_basis.yaml")])
+    result = CliRunner().invoke(
+        cli, ["forms", "validate", str(BROKEN / "unknown_type.yaml"), str(BROKEN / "empty_basis.yaml")]
+    )
     assert result.exit_code == 1
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert lines == [

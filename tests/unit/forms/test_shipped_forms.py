@@ -10,7 +10,9 @@ from inspector_app.forms.library import load_library, scan
 from inspector_app.paths import FORMS_DIR
 
 LIBRARY = load_library()
-SHIPPED = sorted(p.relative_to(FORMS_DIR).as_posix() for p in FORMS_DIR.glob("*/*.yaml") if p.parent.name != "parts")
+SHIPPED = sorted(
+    p.relative_to(FORMS_DIR).as_posix() for p in FORMS_DIR.glob("*/*.yaml") if p.parent.name != "parts"
+)
 
 
 def test_the_shipped_forms_folder_has_no_problems():
@@ -33,7 +35,9 @@ def _distinct_items(family: Family) -> set[str]:
     return {item.code for c in LIBRARY.all() if c.family is family for item in c.items}
 
 
-@pytest.mark.parametrize(("family", "minimum"), [(Family.FOOD, 40), (Family.EQUIPMENT, 40), (Family.COSMETICS, 25)])
+@pytest.mark.parametrize(
+    ("family", "minimum"), [(Family.FOOD, 40), (Family.EQUIPMENT, 40), (Family.COSMETICS, 25)]
+)
 def test_each_family_has_enough_distinct_items_and_key_items(family, minimum):
     codes = _distinct_items(family)
     assert len(codes) >= minimum

@@ -1,0 +1,277 @@
+"""The 定稿 page: the result, what still blocks finalizing (unanswered items, notes, photos, signatures,
+handling), the handling choice when the verdict offers several, and a two-step confirmation.
+
+After finalizing the record is read-only; corrections go through 创建更正版本.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.clock import local_display
+from inspector_app.core.evaluation import Evaluation
+from inspector_app.gui.inspection.answers import TYPING_SAVE_MS
+from inspector_app.gui.inspection.session import RecordSession
+
+_CODE = re.compile(r"^([A-Z]{1,4}[0-9]{1,3}(?:-[0-9]+)?) ")
+
+
+def tally_text(evaluation: Evaluation) -> str:
+    """共检查X项，其中重点项X项、一般项X项… as printed on the record."""
+    t = evaluation.tally
+    text = f"共检查 {t.checked} 项，其中重点项 {t.key_checked} 项、一般项 {t.general_checked} 项；不适用 {t.not_applicable} 项。"
+    if t.failed:
+        key = f"重点项 {len(t.key_failed)} 项（{'、'.join(t.key_failed)}）" if t.key_failed else "重点项 0 项"
+        general = (
+            f"一般项 {len(t.general_failed)} 项（{'、'.join(t.general_failed)}）" if t.general_failed else "一般项 0 项"
+        )
+        text += f"\n不符合：{key}，{general}。"
+    else:
+        text += "\n未发现不符合项。"
+    return text
+
+
+class FinalizePanel(QScrollArea):
+    """Summary, missing list, handling choice and the finalize button.
+
+    Signals: ``item_requested(code)`` (jump to an item from the missing list), ``page_requested(kind)``.
+    """
+
+    item_requested = Signal(str)
+    page_requested = Signal(str)
+
+    def __init__(self, session: RecordSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWidgetResizable(True)
+        body = QWidget(self)
+        body.setObjectName("pageBody")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 8, 12, 12)
+        layout.setSpacing(8)
+        title = QLabel("定稿", body)
+        title.setObjectName("sectionHeading")
+        layout.addWidget(title)
+        layout.addWidget(self._summary_card(body))
+        layout.addWidget(self._missing_card(body))
+        layout.addWidget(self._findings_card(body))
+        layout.addWidget(self._action_card(body))
+        layout.addStretch(1)
+        self.setWidget(body)
+        self._handling_buttons: list[QRadioButton] = []
+        session.record_changed.connect(self._refresh_if_shown)
+        session.answer_changed.connect(self._refresh_if_shown)
+        self.refresh()
+
+    # ---- construction ------------------------------------------------------------------------------
+    def _summary_card(self, parent: QWidget) -> QFrame:
+        card = QFrame(parent)
+        card.setObjectName("panelCard")
+        layout = QVBoxLayout(card)
+        self.verdict = QLabel(card)
+        self.verdict.setObjectName("panelTitle")
+        self.tally = QLabel(card)
+        self.tally.setWordWrap(True)
+        self.extra = QLabel(card)
+        self.extra.setWordWrap(True)
+        self.handling_box = QWidget(card)
+        self.handling_layout = QHBoxLayout(self.handling_box)
+        self.handling_layout.setContentsMargins(0, 0, 0, 0)
+        self.handling_group = QButtonGroup(self.handling_box)
+        self.handling_group.buttonClicked.connect(lambda b: self.session.set_handling(b.property("handling")))
+        for widget in (self.verdict, self.tally, self.extra, self.handling_box):
+            layout.addWidget(widget)
+        return card
+
+    def _missing_card(self, parent: QWidget) -> QFrame:
+        card = QFrame(parent)
+        card.setObjectName("panelCard")
+        layout = QVBoxLayout(card)
+        self.missing_title = QLabel(card)
+        self.missing_title.setObjectName("panelTitle")
+        layout.addWidget(self.missing_title)
+        self.missing_list = QListWidget(card)
+        self.missing_list.setAccessibleName("尚缺内容")
+        self.missing_list.setMaximumHeight(180)
+        self.missing_list.itemActivated.connect(self._missing_activated)
+        layout.addWidget(self.missing_list)
+        hint = QLabel("双击或按 Enter 转到该项。", card)
+        hint.setProperty("role", "hint")
+        layout.addWidget(hint)
+        self.missing_hint = hint
+        return card
+
+    def _findings_card(self, parent: QWidget) -> QFrame:
+        card = QFrame(parent)
+        card.setObjectName("panelCard")
+        layout = QVBoxLayout(card)
+        layout.addWidget(QLabel("其他发现（选填，打印在记录上）：", card))
+        self.findings = QPlainTextEdit(card)
+        self.findings.setTabChangesFocus(True)
+        self.findings.setFixedHeight(54)
+        self.findings.setAccessibleName("其他发现")
+        layout.addWidget(self.findings)
+        self._findings_timer = QTimer(self)
+        self._findings_timer.setSingleShot(True)
+        self._findings_timer.setInterval(TYPING_SAVE_MS)
+        self._findings_timer.timeout.connect(self._save_findings)
+        self.findings.textChanged.connect(self._findings_timer.start)
+        return card
+
+    def _action_card(self, parent: QWidget) -> QWidget:
+        box = QWidget(parent)
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.final_state = QLabel(box)
+        self.final_state.setWordWrap(True)
+        layout.addWidget(self.final_state, 1)
+        self.confirm_text = QLabel("定稿后记录不可修改，如需更正须创建新版本。确认定稿？", box)
+        self.confirm_text.setProperty("role", "warn")
+        self.confirm_button = QPushButton("确认定稿", box)
+        self.confirm_button.setObjectName("danger")
+        self.cancel_button = QPushButton("取消", box)
+        self.finalize_button = QPushButton("定稿…", box)
+        self.finalize_button.setObjectName("primary")
+        for widget in (self.confirm_text, self.confirm_button, self.cancel_button, self.finalize_button):
+            layout.addWidget(widget)
+        self.finalize_button.clicked.connect(self._ask)
+        self.cancel_button.clicked.connect(lambda: self._confirming(False))
+        self.confirm_button.clicked.connect(self.confirm)
+        self._confirming(False)
+        return box
+
+    # ---- state -------------------------------------------------------------------------------------
+    def _refresh_if_shown(self, *_args: object) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        session = self.session
+        evaluation = session.evaluation()
+        self.verdict.setText(f"检查结果：{evaluation.verdict.value}")
+        self.tally.setText(tally_text(evaluation))
+        extra = [f"整改要求 {len(session.record.orders)} 条"]
+        if evaluation.grade is not None:
+            grade = evaluation.grade
+            score = f"{grade.score:.1f} 分，" if grade.score is not None else ""
+            reason = f"（{grade.reason}）" if grade.reason else ""
+            extra.append(f"量化分级动态评定：{score}{grade.grade.value}{reason}")
+        self.extra.setText("；".join(extra))
+        self._show_handlings(evaluation)
+        if not self.findings.hasFocus():
+            self.findings.blockSignals(True)
+            self.findings.setPlainText(session.record.other_findings)
+            self.findings.blockSignals(False)
+        self.findings.setReadOnly(not session.editable)
+        if session.editable:
+            self._show_missing(session.missing())
+        else:
+            self._show_final()
+
+    def _show_handlings(self, evaluation: Evaluation) -> None:
+        for button in self._handling_buttons:
+            self.handling_group.removeButton(button)
+            button.deleteLater()
+        self._handling_buttons = []
+        while self.handling_layout.count():
+            item = self.handling_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        record = self.session.record
+        if not self.session.editable:
+            self.handling_layout.addWidget(QLabel(f"处理措施：{record.handling}", self.handling_box))
+            return
+        if not evaluation.needs_handling_choice:
+            self.handling_layout.addWidget(QLabel(f"处理措施：{evaluation.handlings[0].value}", self.handling_box))
+            return
+        self.handling_layout.addWidget(QLabel("处理措施（请选择）：", self.handling_box))
+        for handling in evaluation.handlings:
+            button = QRadioButton(handling.value, self.handling_box)
+            button.setProperty("handling", handling.value)
+            button.setChecked(record.handling == handling.value)
+            self.handling_group.addButton(button)
+            self.handling_layout.addWidget(button)
+            self._handling_buttons.append(button)
+        self.handling_layout.addStretch(1)
+
+    def _show_missing(self, problems: list[str]) -> None:
+        self.missing_list.clear()
+        for problem in problems:
+            QListWidgetItem(problem, self.missing_list)
+        blocked = bool(problems)
+        self.missing_title.setText(f"尚不能定稿，还缺 {len(problems)} 项：" if blocked else "内容已齐全，可以定稿。")
+        self.missing_title.setProperty("role", "warn" if blocked else "")
+        self.missing_list.setVisible(blocked)
+        self.missing_hint.setVisible(blocked)
+        self.finalize_button.setEnabled(not blocked)
+        self.final_state.setText("")
+        if blocked:
+            self._confirming(False)
+
+    def _show_final(self) -> None:
+        record = self.session.record
+        self.missing_list.clear()
+        self.missing_list.hide()
+        self.missing_hint.hide()
+        self.missing_title.setText("记录已定稿（只读）")
+        when = local_display(record.finalized_at) if record.finalized_at else ""
+        self.final_state.setText(
+            f"文书编号 {record.document_no}，定稿时间 {when}。记录不可修改；如需更正，请在页首点击“创建更正版本”。"
+        )
+        self._confirming(False)
+        self.finalize_button.hide()
+
+    def _missing_activated(self, item: QListWidgetItem) -> None:
+        text = item.text()
+        match = _CODE.match(text)
+        if match:
+            self.item_requested.emit(match.group(1))
+        elif "签名" in text:
+            self.page_requested.emit("signatures")
+
+    def _save_findings(self) -> None:
+        if self.session.editable:
+            self.session.set_details(other_findings=self.findings.toPlainText())
+
+    # ---- finalizing --------------------------------------------------------------------------------
+    def _confirming(self, on: bool) -> None:
+        for widget in (self.confirm_text, self.confirm_button, self.cancel_button):
+            widget.setVisible(on)
+        self.finalize_button.setVisible(not on and self.session.editable)
+        if on:
+            self.cancel_button.setFocus()
+
+    def _ask(self) -> None:
+        self._findings_timer.stop()
+        self._save_findings()
+        if self.session.missing():
+            self.refresh()
+            return
+        self._confirming(True)
+
+    def confirm(self) -> bool:
+        """Finalize with the chosen handling (or the only one the verdict allows)."""
+        handling = self.session.record.handling or None
+        evaluation = self.session.evaluation()
+        if not evaluation.needs_handling_choice:
+            handling = evaluation.handlings[0].value
+        done = self.session.finalize(handling)
+        self._confirming(False)
+        self.refresh()
+        return done

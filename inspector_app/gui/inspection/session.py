@@ -1,0 +1,268 @@
+"""One open record shared by the editor's pages: the record, its pinned checklist, and every write.
+
+Every change goes straight to :class:`~inspector_app.services.inspections.InspectionService` (autosave);
+the session then updates its in-memory copy the same way the service stored it, so the editor never reloads
+the whole record per keystroke. Errors are reported through ``failed(message)`` (Chinese), never raised into
+Qt slots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from inspector_app.core.accounts import Role, User
+from inspector_app.core.checklist import Checklist, Item, Result
+from inspector_app.core.clock import local_today
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.evaluation import Evaluation, evaluate
+from inspector_app.core.records import Answer, FiveImplementations, Inspection, RectificationOrder, SignerRole
+from inspector_app.services.media import PreparedImage
+
+T = TypeVar("T")
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+class RecordSession(QObject):
+    """The record being filled.
+
+    Signals: ``answer_changed(code)``, ``visibility_changed()``, ``record_changed()`` (orders, signatures,
+    handling), ``status_changed()`` (finalized / reloaded), ``saved()`` after each successful write,
+    ``failed(message)``.
+    """
+
+    answer_changed = Signal(str)
+    visibility_changed = Signal()
+    record_changed = Signal()
+    status_changed = Signal()
+    saved = Signal()
+    failed = Signal(str)
+
+    def __init__(
+        self, services: Any, actor: User, record_id: str, parent: QObject | None = None, read_only: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor = actor
+        # Only inspectors fill records (the service checks it too); others get a read-only view.
+        self.read_only = read_only or actor.role is not Role.INSPECTOR
+        self.record: Inspection = services.inspections.get(record_id)
+        self.checklist: Checklist = services.inspections.checklist_of(self.record)
+        self._visible: set[str] = set()
+        self._refresh_visibility()
+
+    # ---- reading -----------------------------------------------------------------------------------
+    @property
+    def record_id(self) -> str:
+        return self.record.id
+
+    @property
+    def editable(self) -> bool:
+        return self.record.status.editable and not self.read_only
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return self.record.attributes
+
+    def today(self) -> date:
+        return local_today(self.services.clock)
+
+    def values(self) -> dict[str, str | None]:
+        return self.record.values()
+
+    def answer_of(self, code: str) -> Answer | None:
+        return self.record.answers.get(code)
+
+    def is_visible(self, code: str) -> bool:
+        return code in self._visible
+
+    def visible_items(self) -> list[Item]:
+        return [item for item in self.checklist.items if item.code in self._visible]
+
+    def is_answered(self, item: Item) -> bool:
+        answer = self.record.answers.get(item.code)
+        return answer is not None and answer.value not in (None, "")
+
+    def is_incomplete(self, item: Item) -> bool:
+        """Answered 不符合 but still lacking the note or photo the form requires."""
+        answer = self.record.answers.get(item.code)
+        if answer is None or item.judge(answer.value) is not Result.NONCOMPLIANT:
+            return False
+        return (item.note_when_fail and not answer.note.strip()) or (item.photo_when_fail and not answer.photos)
+
+    def progress(self) -> tuple[int, int]:
+        """(answered, visible) over the whole checklist."""
+        visible = self.visible_items()
+        return sum(1 for item in visible if self.is_answered(item)), len(visible)
+
+    def failed_items(self) -> list[Item]:
+        """Visible items judged 不符合, in checklist order (the ones that may get a 整改要求)."""
+        values = self.values()
+        return [item for item in self.visible_items() if item.judge(values.get(item.code)) is Result.NONCOMPLIANT]
+
+    def evaluation(self) -> Evaluation:
+        """The live verdict preview — the same core rules the service applies when finalizing."""
+        forms = self.services.forms
+        return evaluate(
+            self.checklist,
+            self.values(),
+            self.attributes,
+            rules=forms.verdict_rules(self.checklist.family),
+            grade_rules=forms.grade_rules,
+            today=self.today(),
+            licensed_on=_parse_date(self.attributes.get("licensed_on", "")),
+            last_incident_on=_parse_date(self.attributes.get("last_incident_on", "")),
+        )
+
+    def missing(self) -> list[str]:
+        return self._call(lambda s: s.missing(self.record_id), []) or []
+
+    def photo_bytes(self, sha256: str) -> bytes:
+        """A stored photo (verified against its hash); safe to call from a worker thread (file read only)."""
+        return bytes(self.services.store.attachments.get_bytes(sha256))
+
+    # ---- writing -----------------------------------------------------------------------------------
+    def _call(self, work: Callable[[Any], T], default: T | None = None) -> T | None:
+        try:
+            result = work(self.services.inspections)
+        except InspectorError as exc:
+            self.failed.emit(str(exc))
+            return default
+        return result
+
+    def _write(self, work: Callable[[Any], T]) -> tuple[bool, T | None]:
+        try:
+            result = work(self.services.inspections)
+        except InspectorError as exc:
+            self.failed.emit(str(exc))
+            return False, None
+        self.saved.emit()
+        return True, result
+
+    def answer(self, code: str, value: str) -> bool:
+        """Store an answer ('' clears it); the note and photos stay."""
+        ok, result = self._write(lambda s: s.answer(self.actor, self.record_id, code, value or None))
+        if not ok:
+            return False
+        old = self.record.answers.get(code) or Answer(code)
+        self.record.answers[code] = replace(old, value=value or None, result=result, photos=list(old.photos))
+        self._after_answer(code)
+        return True
+
+    def set_note(self, code: str, note: str) -> bool:
+        ok, _ = self._write(lambda s: s.set_note(self.actor, self.record_id, code, note))
+        if ok:
+            old = self.record.answers.get(code) or Answer(code)
+            self.record.answers[code] = replace(old, note=note.strip(), photos=list(old.photos))
+            self.answer_changed.emit(code)
+        return ok
+
+    def attach_photo(self, code: str, photo: PreparedImage | bytes | str) -> bool:
+        data = photo.data if isinstance(photo, PreparedImage) else photo
+        ok, attachment = self._write(lambda s: s.attach_photo(self.actor, self.record_id, code, data))
+        if ok and attachment is not None:
+            answer = self.record.answers.setdefault(code, Answer(code))
+            if attachment.sha256 not in answer.photos:
+                answer.photos.append(attachment.sha256)
+            self.record.attachments[attachment.sha256] = attachment
+            self.answer_changed.emit(code)
+        return ok
+
+    def remove_photo(self, code: str, sha256: str) -> bool:
+        ok, _ = self._write(lambda s: s.remove_photo(self.actor, self.record_id, code, sha256))
+        if ok and code in self.record.answers:
+            answer = self.record.answers[code]
+            answer.photos = [p for p in answer.photos if p != sha256]
+            self.answer_changed.emit(code)
+        return ok
+
+    def add_order(
+        self, code: str, requirement: str, deadline: date, hazard: FiveImplementations | None = None
+    ) -> RectificationOrder | None:
+        ok, order = self._write(
+            lambda s: s.add_order(self.actor, self.record_id, code, requirement, deadline, hazard)
+        )
+        if ok and order is not None:
+            self.record.orders.append(order)
+            self.record_changed.emit()
+        return order
+
+    def remove_order(self, order_id: str) -> bool:
+        ok, _ = self._write(lambda s: s.remove_order(self.actor, self.record_id, order_id))
+        if ok:
+            self.record.orders = [o for o in self.record.orders if o.id != order_id]
+            self.record_changed.emit()
+        return ok
+
+    def sign(self, role: SignerRole, signer_name: str, png: bytes) -> bool:
+        ok, _ = self._write(lambda s: s.sign(self.actor, self.record_id, role, signer_name, png))
+        if ok:
+            self.reload(quiet=True)
+        return ok
+
+    def refuse_signature(self, reason: str, witness_name: str) -> bool:
+        ok, _ = self._write(lambda s: s.refuse_signature(self.actor, self.record_id, reason, witness_name))
+        if ok:
+            self.reload(quiet=True)
+        return ok
+
+    def set_details(self, **fields: Any) -> bool:
+        """Header fields of the draft (其他发现, 陪同人员, place …) through ``InspectionService.set_details``."""
+        ok, _ = self._write(lambda s: s.set_details(self.actor, self.record_id, **fields))
+        if ok:
+            for name, value in fields.items():
+                setattr(self.record, name, value.strip() if isinstance(value, str) else value)
+        return ok
+
+    def set_handling(self, handling: str) -> bool:
+        ok, _ = self._write(lambda s: s.set_handling(self.actor, self.record_id, handling))
+        if ok:
+            self.record.handling = handling
+            self.record_changed.emit()
+        return ok
+
+    def finalize(self, handling: str | None) -> bool:
+        ok, record = self._write(lambda s: s.finalize(self.actor, self.record_id, handling))
+        if ok and record is not None:
+            self.record = record
+            self.status_changed.emit()
+        return ok
+
+    def new_version(self) -> str | None:
+        ok, record = self._write(lambda s: s.new_version(self.actor, self.record_id))
+        return record.id if ok and record is not None else None
+
+    def reload(self, quiet: bool = False) -> None:
+        """Re-read the record from the service (after signatures, or when the editor is shown again)."""
+        fresh = self._call(lambda s: s.get(self.record_id))
+        if fresh is None:
+            return
+        status_changed = fresh.status != self.record.status
+        self.record = fresh
+        self._refresh_visibility()
+        self.record_changed.emit()
+        if status_changed and not quiet:
+            self.status_changed.emit()
+
+    # ---- visibility --------------------------------------------------------------------------------
+    def _refresh_visibility(self) -> bool:
+        values = self.values()
+        visible = {i.code for i in self.checklist.items if self.checklist.is_visible(i, values, self.attributes)}
+        changed = visible != self._visible
+        self._visible = visible
+        return changed
+
+    def _after_answer(self, code: str) -> None:
+        self.answer_changed.emit(code)
+        if self._refresh_visibility():
+            self.visibility_changed.emit()

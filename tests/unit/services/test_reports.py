@@ -1,0 +1,147 @@
+"""ReportService: PDFs of finalized records from the real store (drafts refused, files, batch with progress)."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from review_support import (
+    LI,
+    T0,
+    ZHANG,
+    add_business,
+    answer_all,
+    crew,
+    finalized_record,
+    make_services,
+    sign_all,
+)
+
+from inspector_app.core.clock import FixedClock
+from inspector_app.core.errors import InspectorError, LifecycleError, NotFound
+from inspector_app.reports.specimen import make_photo
+from inspector_app.services.reports import file_name
+
+
+@pytest.fixture
+def services(tmp_path):
+    services = make_services(tmp_path / "home", FixedClock(T0))
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def uscc(services) -> str:
+    return add_business(services)
+
+
+def text_of(pdf: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+
+
+def failing_record(services, uscc) -> str:
+    """A record with one failed key item, a photo on it and an order; finalized through the service."""
+    inspections = services.inspections
+    record = inspections.start(ZHANG, uscc, "food.small_catering", crew(ZHANG, LI), "日常检查", "店内")
+    answer_all(services, ZHANG, record.id)
+    checklist = inspections.checklist_of(record)
+    item = next(i for i in checklist.items if i.key and i.photo_when_fail)
+    inspections.answer(ZHANG, record.id, item.code, "不符合", "冷藏柜温度显示12℃")
+    inspections.attach_photo(ZHANG, record.id, item.code, make_photo(3, (600, 800)))
+    inspections.add_order(ZHANG, record.id, item.code, "立即整改并报送照片", date(2026, 3, 9))
+    sign_all(services, ZHANG, record.id)
+    return inspections.finalize(ZHANG, record.id, "限期整改").id
+
+
+def test_render_prints_the_stored_record_with_its_hash(services, uscc):
+    record_id = finalized_record(services, uscc)
+    record = services.inspections.get(record_id)
+    text = text_of(services.reports.render(record_id))
+    assert "老王面馆" in text
+    assert f"检查结论{record.verdict}" in text
+    assert record.document_no in text
+    assert record.content_hash in text
+
+
+def test_render_is_deterministic(services, uscc):
+    record_id = finalized_record(services, uscc)
+    assert services.reports.render(record_id) == services.reports.render(record_id)
+
+
+def test_failed_item_photo_order_and_note_reach_the_pdf(services, uscc):
+    record_id = failing_record(services, uscc)
+    data = services.reports.data(record_id)
+    assert data.verdict == "不符合"
+    [photo] = data.photos
+    assert photo.width and photo.height  # metadata came from the attachment store
+    [order] = data.orders
+    text = text_of(services.reports.render(record_id))
+    assert photo.short_hash in text
+    assert "立即整改并报送照片" in text
+    assert "冷藏柜温度显示12°C" in text
+    assert data.grade is not None and f"动态等级：{data.grade.grade}" in text
+
+
+def test_a_draft_cannot_be_printed(services, uscc):
+    draft = services.inspections.start(
+        ZHANG, uscc, "food.small_catering", crew(ZHANG, LI), "日常检查", "店内"
+    )
+    with pytest.raises(LifecycleError, match="草稿.*定稿"):
+        services.reports.render(draft.id)
+
+
+def test_unknown_record_is_not_found(services):
+    with pytest.raises(NotFound):
+        services.reports.render("no-such-id")
+
+
+def test_a_record_that_no_longer_matches_its_hash_is_refused(services, uscc, monkeypatch):
+    record_id = finalized_record(services, uscc)
+    real_load = services.store.inspections.load
+
+    def tampered(inspection_id):
+        record = real_load(inspection_id)
+        record.business = replace(record.business, name="别的店")
+        return record
+
+    monkeypatch.setattr(services.store.inspections, "load", tampered)
+    with pytest.raises(InspectorError, match="SHA-256 不一致"):
+        services.reports.render(record_id)
+
+
+def test_write_and_export_put_the_pdf_on_disk(services, uscc, tmp_path):
+    record_id = finalized_record(services, uscc)
+    target = services.reports.write(record_id, tmp_path / "out" / "r.pdf")
+    assert target.read_bytes().startswith(b"%PDF")
+    exported = services.reports.export(record_id)
+    document_no = services.inspections.get(record_id).document_no
+    assert exported == services.home.reports_dir / file_name(document_no, record_id)
+    assert exported.read_bytes() == target.read_bytes()
+    assert not list(exported.parent.glob(".partial-*"))
+
+
+def test_write_all_prints_every_finalized_record_with_progress(services, uscc, tmp_path):
+    first = finalized_record(services, uscc)
+    second = finalized_record(services, uscc, actor=LI, partner=ZHANG)
+    draft = services.inspections.start(
+        ZHANG, uscc, "food.small_catering", crew(ZHANG, LI), "日常检查", "店内"
+    )
+    calls = []
+    paths = services.reports.write_all(
+        tmp_path / "batch", progress=lambda done, total: calls.append((done, total))
+    )
+    numbers = {services.inspections.get(i).document_no for i in (first, second)}
+    assert {p.name for p in paths} == {file_name(n, "") for n in numbers}
+    assert all(p.read_bytes().startswith(b"%PDF") for p in paths)
+    assert calls == [(1, 2), (2, 2)]
+    assert draft.id not in {i for i, _ in services.reports.printable_ids()}
+
+
+def test_file_names_are_safe():
+    assert file_name("JMDB-2026-000001", "x") == "JMDB-2026-000001.pdf"
+    assert file_name("a/b:c", "x") == "a_b_c.pdf"
+    assert file_name("", "rec-id") == "rec-id.pdf"
