@@ -2,8 +2,11 @@
 
 Both run in the same process, in the same folder (same file system), with WAL and ``synchronous=FULL``,
 interleaved round by round so disk noise hits both alike. The autosave includes everything the service does:
-role check, reading the record head, validating and judging the value, the upsert (with the immutability
-trigger) and its commit. Goal: median autosave ≤ 2 × median bare commit.
+role check, the pinned checklist, validating and judging the value, the upsert (with the immutability
+trigger) and its commit. Every write changes its row (SQLite skips syncing a byte-identical rewrite).
+Goal: mean autosave ≤ 2 × mean bare commit. Means are the headline because fsync cost on a journaling file
+system is bimodal (a growing WAL file forces a metadata commit), which makes medians jump between modes;
+medians are printed too.
 
 Usage: ``python benches/autosave.py [--runs N] [--dir FOLDER]``. Last line:
 ``{"bench":"autosave","autosave_ms":..,"bare_commit_ms":..,"ratio":..}``.
@@ -58,7 +61,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=1200)
     parser.add_argument("--dir", help="folder to run in (default: a temporary folder)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as temp:
@@ -87,22 +90,26 @@ def main() -> None:
                 bare_ms.append((ended - middle) * 1000)
         bare.close()
         services.close()
-    auto, plain = statistics.median(autosave_ms), statistics.median(bare_ms)
-    print(f"runs: {args.runs} (interleaved), synchronous=FULL, WAL, folder on the same file system")
-    print(
-        f"autosave (InspectionService.answer): median {auto:.3f} ms, p95 {percentile(autosave_ms, 0.95):.3f} ms"
-    )
-    print(
-        f"bare one-row commit:                  median {plain:.3f} ms, p95 {percentile(bare_ms, 0.95):.3f} ms"
-    )
-    print(f"ratio (median): {auto / plain:.2f}  (goal ≤ 2)")
+    auto, plain = statistics.fmean(autosave_ms), statistics.fmean(bare_ms)
+    auto_median, plain_median = statistics.median(autosave_ms), statistics.median(bare_ms)
+    print(f"runs: {args.runs} (interleaved), synchronous=FULL, WAL, both files in {folder.parent}")
+    for label, values in (
+        ("autosave (InspectionService.answer)", autosave_ms),
+        ("bare one-row commit", bare_ms),
+    ):
+        print(
+            f"{label:36s} mean {statistics.fmean(values):.3f} ms, median {statistics.median(values):.3f} ms, "
+            f"p95 {percentile(values, 0.95):.3f} ms"
+        )
+    print(f"ratio of means: {auto / plain:.2f}, of medians: {auto_median / plain_median:.2f}  (goal ≤ 2)")
     result = {
         "bench": "autosave",
         "autosave_ms": round(auto, 3),
         "bare_commit_ms": round(plain, 3),
         "ratio": round(auto / plain, 2),
-        "autosave_p95_ms": round(percentile(autosave_ms, 0.95), 3),
-        "bare_commit_p95_ms": round(percentile(bare_ms, 0.95), 3),
+        "autosave_median_ms": round(auto_median, 3),
+        "bare_commit_median_ms": round(plain_median, 3),
+        "median_ratio": round(auto_median / plain_median, 2),
     }
     print(json.dumps(result))
 

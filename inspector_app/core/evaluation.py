@@ -21,6 +21,7 @@ from inspector_app.core.verdicts import (
     Verdict,
     VerdictRules,
     allowed_handlings,
+    cap_grade,
     catering_grade,
     judge_answers,
     tally,
@@ -73,6 +74,7 @@ def evaluate(
         grade = catering_grade(
             judged, grade_rules, today=today, licensed_on=licensed_on, last_incident_on=last_incident_on
         )
+        grade = cap_grade(grade, verdict, grade_rules)
     return Evaluation(judged, tally(judged), verdict, allowed_handlings(verdict), grade)
 
 

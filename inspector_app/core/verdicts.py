@@ -10,7 +10,7 @@ Thresholds come from ``forms/rules.yaml`` through :class:`VerdictRules` and :cla
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -58,6 +58,8 @@ class GradeRules:
     max_key_failures: int = 2
     new_licence_months: int = 3
     after_incident_months: int = 6
+    #: verdict → best grade it allows (e.g. a 不符合 visit is at most 一般); values are Grade values.
+    best_grade_by_verdict: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,17 @@ def catering_grade(
     if score >= rules.fair:
         return GradeResult(score, Grade.FAIR)
     return GradeResult(score, Grade.UNRATED, f"得分低于{rules.fair}")
+
+
+GRADE_ORDER = ("不评级", "一般", "良好", "优秀")
+
+
+def cap_grade(result: GradeResult, verdict: Verdict, rules: GradeRules) -> GradeResult:
+    """Keep the grade consistent with the visit's verdict: never better than ``best_grade_by_verdict``."""
+    best = rules.best_grade_by_verdict.get(verdict.value)
+    if best is None or GRADE_ORDER.index(result.grade.value) <= GRADE_ORDER.index(best):
+        return result
+    return GradeResult(result.score, Grade(best), f"检查结论为“{verdict.value}”，动态等级最高为{best}")
 
 
 def judge_answers(

@@ -9,7 +9,17 @@ from inspector_app.core.checklist import Family
 from inspector_app.core.verdicts import GradeRules, VerdictRules
 from inspector_app.forms.parse import Checker
 
-_GRADE_KEYS = {"excellent", "good", "fair", "max_key_failures", "new_licence_months", "after_incident_months"}
+_GRADE_KEYS = {
+    "excellent",
+    "good",
+    "fair",
+    "max_key_failures",
+    "new_licence_months",
+    "after_incident_months",
+    "best_grade_by_verdict",
+}
+_VERDICTS = ("符合", "基本符合", "不符合")
+_GRADES = ("优秀", "良好", "一般", "不评级")
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,18 @@ def parse_rules(ck: Checker, raw: Any) -> Rules:
         key: _int(ck, grade.get(key), f"catering_grade.{key}", getattr(defaults, key))
         for key in ("max_key_failures", "new_licence_months", "after_incident_months")
     }
+    caps = ck.mapping(
+        grade.get("best_grade_by_verdict") or {}, "catering_grade.best_grade_by_verdict", set(_VERDICTS)
+    )
+    best: dict[str, str] = {}
+    for verdict, value in (caps or {}).items():
+        if value not in _GRADES:
+            ck.report(
+                f"catering_grade.best_grade_by_verdict.{verdict}",
+                f"未知的等级 '{value}'（可用：{'、'.join(_GRADES)}）",
+            )
+        elif verdict in _VERDICTS:
+            best[str(verdict)] = str(value)
     grade_rules = GradeRules(
         excellent=cutoffs["excellent"],
         good=cutoffs["good"],
@@ -66,5 +88,6 @@ def parse_rules(ck: Checker, raw: Any) -> Rules:
         max_key_failures=counts["max_key_failures"],
         new_licence_months=counts["new_licence_months"],
         after_incident_months=counts["after_incident_months"],
+        best_grade_by_verdict=best,
     )
     return Rules(three_level=three, catering_grade=grade_rules)

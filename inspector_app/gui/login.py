@@ -38,7 +38,11 @@ def _error_label() -> QLabel:
 class LoginDialog(QDialog):
     """Asks for user name and password; checks them through ``accounts.authenticate``.
 
-    Setters: :meth:`set_hint` (e.g. the demo accounts), :meth:`set_username`.
+    ``accounts`` may be None while the data home is still opening (the dialog shows at once, so start-up
+    feels instant): the user can already type; 登录 is enabled by :meth:`set_accounts`.
+
+    Setters: :meth:`set_accounts`, :meth:`set_waiting`, :meth:`set_hint` (e.g. the demo accounts),
+    :meth:`set_username`.
     Signals: ``logged_in(User)`` once the credentials were accepted (the dialog then closes as accepted).
     """
 
@@ -93,6 +97,21 @@ class LoginDialog(QDialog):
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self._submit)
         self.username.setFocus()
+        self._waiting = ""
+        if accounts is None:
+            self.set_waiting("正在打开数据目录…")
+
+    def set_accounts(self, accounts) -> None:  # noqa: ANN001
+        """The account service is ready: enable 登录 (and submit if the user already pressed Enter)."""
+        self._accounts = accounts
+        self._waiting = ""
+        self._set_busy(False)
+
+    def set_waiting(self, text: str) -> None:
+        """Show why 登录 is not available yet (opening the data home, preparing demo data…)."""
+        self._waiting = text
+        self.login_button.setEnabled(False)
+        self.login_button.setText(text)
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
@@ -103,14 +122,16 @@ class LoginDialog(QDialog):
         self.password.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
+        if self._waiting:
+            return
         self.login_button.setEnabled(not busy)
         self.login_button.setText("正在验证…" if busy else "登录")
         self.username.setEnabled(not busy)
         self.password.setEnabled(not busy)
 
     def _submit(self) -> None:
-        if not self.login_button.isEnabled():
-            return  # a check is already running
+        if not self.login_button.isEnabled() or self._accounts is None:
+            return  # a check is already running, or the data home is still opening
         name, password = self.username.text().strip(), self.password.text()
         if not name or not password:
             self._show_error("请输入用户名和密码")

@@ -55,12 +55,13 @@ class MainWindow(QMainWindow):
     :meth:`notify_data_changed`,
     :meth:`show_status`.
 
-    Signals: ``logged_out()`` when the user chose 退出登录; ``data_changed()`` after records changed (pages
-    refresh themselves when shown again).
+    Signals: ``logged_out()`` when the user chose 退出登录; ``closed()`` when the window was closed (quit);
+    ``data_changed()`` after records changed (pages refresh themselves when shown again).
     """
 
     logged_out = Signal()
     data_changed = Signal()
+    closed = Signal()
 
     def __init__(self, services, user: User, home_text: str = "", parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -284,6 +285,16 @@ class MainWindow(QMainWindow):
         # hide(), not close(): closing the last window would quit the app before the login dialog shows.
         self.hide()
         self.logged_out.emit()
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt's name
+        editor = self._entries.get("editor")
+        if editor is not None and editor.widget is not None:
+            close_record = getattr(editor.widget, "close_record", None)
+            if callable(close_record):
+                close_record()  # saves text still waiting for its debounce
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
     def _show_shortcuts(self) -> None:
         lines = [f"Alt+{n}　{self._entries[k].title}" for n, k in enumerate(self.page_keys()[:9], start=1)]

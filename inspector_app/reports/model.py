@@ -151,7 +151,7 @@ class ReportData:
     form_title: str
     document_no: str
     inspection_type: str
-    status_label: str
+    status_label: str  # for screens; not printed (it changes after finalization)
     version: int
     previous_id: str
     correction_note: str

@@ -81,11 +81,15 @@ class QrCode(Flowable):
 
 
 def header_block(data: ReportData, s: Styles) -> list[Flowable]:
-    """Title, then document number / form / record id on the left and the QR code on the right."""
+    """Title, then document number / form / record id on the left and the QR code on the right.
+
+    The lifecycle status (approved, returned…) is deliberately not printed: it changes after finalization
+    and is not part of the hashed record, so the PDF of a record stays the same document for its lifetime.
+    """
     meta = [
         para(f"文书编号：{data.document_no or '—'}", s.meta),
         para(f"检查依据：{data.form_title}", s.meta),
-        para(f"记录状态：{data.status_label}　版本：第 {data.version} 版", s.meta),
+        para(f"记录版本：第 {data.version} 版", s.meta),
     ]
     if data.correction_note:
         meta.append(para(data.correction_note, s.small))

@@ -115,11 +115,11 @@ class _Picker:
 
 
 def _visit_clock(today: date, now: datetime, days_ago: int, index: int) -> FixedClock:
-    """Visits start at 09:00 local time (staggered), never later than a few minutes before ``now``."""
+    """Visits start at 09:00 local time (staggered), ending well before ``now``."""
     at = datetime.combine(today - timedelta(days=days_ago), time(9, 0), CHINA_TZ) + timedelta(
         minutes=17 * index
     )
-    return FixedClock(min(at, now - timedelta(minutes=3 * (len(plan.SCENARIOS) - index))))
+    return FixedClock(min(at, now - timedelta(minutes=80 + 3 * (len(plan.SCENARIOS) - index))))
 
 
 def _fill_answers(
@@ -172,6 +172,7 @@ def _run_scenario(services: Services, picker: _Picker, actors: list[User], n: in
     _fill_answers(svc, actor, record, scenario, n)
     if scenario.outcome == plan.DRAFT:
         return record.id
+    clock.advance(minutes=35 + 7 * (n % 5))  # a visit takes a while: signing comes after the walk-through
     _sign(svc, actor, record, scenario, n)
     svc.finalize(actor, record.id, scenario.handling)
     if scenario.correct:

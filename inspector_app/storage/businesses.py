@@ -1,6 +1,6 @@
 """The registry repository: businesses and their equipment, plus the indexed name/USCC/initials search.
 
-Writes keep the ``name_gram`` table in step with names (the FTS5 table follows by triggers). All search
+Writes keep both name indexes (``business_fts`` and ``name_gram``) in step with names and initials. All search
 paths are index lookups; :meth:`BusinessRepository.query_plans` exposes them for EXPLAIN checks.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -105,6 +106,16 @@ def _batches(rows: Iterable[tuple[Business, str]]) -> Iterator[list[tuple[Busine
         seen.add(item[0].uscc)
     if batch:
         yield batch
+
+
+@dataclass
+class _Pending:
+    """Rows of one batch waiting to be written: table rows, and search-index entries to drop/add."""
+
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)
+    updates: list[tuple[Any, ...]] = field(default_factory=list)
+    index_drop: list[tuple[int, str, str]] = field(default_factory=list)  # (rid, name, initials)
+    index_add: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 class BusinessRepository:
@@ -226,16 +237,11 @@ class BusinessRepository:
         self, batch: list[tuple[Business, str]], updated_at: str, fields: tuple[str, ...]
     ) -> list[UpsertOutcome]:
         marks = ",".join("?" * len(batch))
+        usccs = [b.uscc for b, _ in batch]
         existing = {
-            row["uscc"]: row
-            for row in self._rows(
-                f"SELECT * FROM businesses WHERE uscc IN ({marks})", [b.uscc for b, _ in batch]
-            )
+            row["uscc"]: row for row in self._rows(f"SELECT * FROM businesses WHERE uscc IN ({marks})", usccs)
         }
-        inserts: list[tuple[Any, ...]] = []
-        updates: list[tuple[Any, ...]] = []
-        grams_add: list[tuple[str, int]] = []
-        grams_drop: list[tuple[str, int]] = []
+        pending = _Pending()
         outcomes: list[UpsertOutcome] = []
         rid = self._next_rid()
         for business, initials in batch:
@@ -243,50 +249,67 @@ class BusinessRepository:
             old = existing.get(business.uscc)
             if old is None:
                 values = [new[f] for f in BUSINESS_FIELDS]
-                inserts.append(
+                pending.inserts.append(
                     (rid, business.id or str(uuid.uuid4()), business.uscc, *values, initials, updated_at)
                 )
-                grams_add.extend((gram, rid) for gram in name_grams(business.name))
+                pending.index_add.append((rid, business.name, initials))
                 outcomes.append(UpsertOutcome.IMPORTED)
                 rid += 1
                 continue
             changed = [f for f in fields if old[f] != new[f]]
             name = new["name"] if "name" in changed else old["name"]
+            initials = initials if name == business.name else old["initials"]
             if not changed and old["initials"] == initials:
                 outcomes.append(UpsertOutcome.UNCHANGED)
                 continue
-            merged = {f: (new[f] if f in changed else old[f]) for f in BUSINESS_FIELDS}
+            merged = [new[f] if f in changed else old[f] for f in BUSINESS_FIELDS]
             stamp = updated_at if changed else old["updated_at"]
-            ini = initials if name == business.name else old["initials"]
-            updates.append((*[merged[f] for f in BUSINESS_FIELDS], ini, stamp, old["rid"]))
-            if "name" in changed:
-                grams_drop.extend((gram, old["rid"]) for gram in name_grams(old["name"]))
-                grams_add.extend((gram, old["rid"]) for gram in name_grams(name))
+            pending.updates.append((*merged, initials, stamp, old["rid"]))
+            if (name, initials) != (old["name"], old["initials"]):
+                pending.index_drop.append((old["rid"], old["name"], old["initials"]))
+                pending.index_add.append((old["rid"], name, initials))
             outcomes.append(UpsertOutcome.UPDATED if changed else UpsertOutcome.UNCHANGED)
-        self._write(inserts, updates, grams_drop, grams_add)
+        self._write(pending)
         return outcomes
 
-    def _write(
-        self,
-        inserts: list[tuple[Any, ...]],
-        updates: list[tuple[Any, ...]],
-        grams_drop: list[tuple[str, int]],
-        grams_add: list[tuple[str, int]],
-    ) -> None:
+    def _write(self, pending: _Pending) -> None:
         columns = ", ".join(BUSINESS_FIELDS)
-        if inserts:
+        execute = self.conn.executemany
+        if pending.inserts:
             marks = ",".join("?" * (len(BUSINESS_FIELDS) + 5))
-            self.conn.executemany(
+            execute(
                 f"INSERT INTO businesses (rid, id, uscc, {columns}, initials, updated_at) VALUES ({marks})",
-                inserts,
+                pending.inserts,
             )
-        if updates:
+        if pending.updates:
             sets = ", ".join(f"{f} = ?" for f in (*BUSINESS_FIELDS, "initials", "updated_at"))
-            self.conn.executemany(f"UPDATE businesses SET {sets} WHERE rid = ?", updates)
-        if grams_drop:
-            self.conn.executemany("DELETE FROM name_gram WHERE gram = ? AND rid = ?", grams_drop)
-        if grams_add:
-            self.conn.executemany("INSERT OR IGNORE INTO name_gram (gram, rid) VALUES (?, ?)", grams_add)
+            execute(f"UPDATE businesses SET {sets} WHERE rid = ?", pending.updates)
+        if pending.index_drop:
+            execute(
+                "INSERT INTO business_fts (business_fts, rowid, name, initials) VALUES ('delete', ?, ?, ?)",
+                pending.index_drop,
+            )
+            execute(
+                "INSERT INTO name_gram (name_gram, rowid, grams) VALUES ('delete', ?, ?)",
+                [(rid, name_grams(name)) for rid, name, _ in pending.index_drop],
+            )
+        if pending.index_add:
+            execute("INSERT INTO business_fts (rowid, name, initials) VALUES (?, ?, ?)", pending.index_add)
+            execute(
+                "INSERT INTO name_gram (rowid, grams) VALUES (?, ?)",
+                [(rid, name_grams(name)) for rid, name, _ in pending.index_add],
+            )
+
+    def rebuild_search_index(self) -> None:
+        """Rebuild both name indexes from the table (repair after raw SQL edits; not needed otherwise)."""
+        with transaction(self.conn):
+            self.conn.execute("INSERT INTO business_fts (business_fts) VALUES ('rebuild')")
+            self.conn.execute("INSERT INTO name_gram (name_gram) VALUES ('delete-all')")
+            rows = self.conn.execute("SELECT rid, name FROM businesses").fetchall()
+            self.conn.executemany(
+                "INSERT INTO name_gram (rowid, grams) VALUES (?, ?)",
+                [(rid, name_grams(name)) for rid, name in rows],
+            )
 
     # -- equipment ---------------------------------------------------------------------------------------
 

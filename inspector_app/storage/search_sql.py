@@ -2,7 +2,7 @@
 
 Tiers: 0 exact (name or USCC), 1 prefix (name, USCC, pinyin initials), 2 substring (name; initials of 3+
 letters). Prefixes are range queries ``col >= ? AND col < ?`` so SQLite walks the B-tree; substrings use the
-FTS5 trigram index for 3+ characters and the ``name_gram`` table for 1–2 characters.
+FTS5 trigram index for 3+ characters and the ``name_gram`` FTS5 table of unigrams/bigrams for 1–2.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ class SearchStep:
     params: tuple[str, ...]
 
 
-def name_grams(name: str) -> set[str]:
-    """Unigrams and bigrams of a name (lower-cased, whitespace ignored) for the ``name_gram`` table."""
+def name_grams(name: str) -> str:
+    """The ``name_gram`` document of a name: its distinct unigrams and bigrams (lower-cased, no whitespace)."""
     text = "".join(name.lower().split())
     grams = set(text)
     grams.update(text[i : i + 2] for i in range(len(text) - 1))
-    return grams
+    return " ".join(sorted(grams))
 
 
 def prefix_end(prefix: str) -> str:
@@ -41,8 +41,12 @@ def prefix_end(prefix: str) -> str:
     return prefix[:-1] + chr(min(following, 0x10FFFF))
 
 
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 def _fts_phrase(column: str, text: str) -> str:
-    return f'{column} : "' + text.replace('"', '""') + '"'
+    return f"{column} : {_quoted(text)}"
 
 
 def _range(column: str, source: str, value: str) -> SearchStep:
@@ -51,8 +55,12 @@ def _range(column: str, source: str, value: str) -> SearchStep:
 
 
 def _fts(column: str, source: str, text: str) -> SearchStep:
-    sql = "SELECT rowid FROM business_fts WHERE business_fts MATCH ? ORDER BY rowid LIMIT ?"
-    return SearchStep(2, source, sql, (_fts_phrase(column, text),))
+    # The join drops entries a raw DELETE/UPDATE left behind; instr() re-checks the match on the row itself.
+    sql = (
+        "SELECT f.rowid FROM business_fts AS f JOIN businesses AS b ON b.rid = f.rowid"
+        f" WHERE f.business_fts MATCH ? AND instr(lower(b.{column}), lower(?)) > 0 ORDER BY f.rowid LIMIT ?"
+    )
+    return SearchStep(2, source, sql, (_fts_phrase(column, text), text))
 
 
 def search_steps(query: str) -> list[SearchStep]:
@@ -76,10 +84,11 @@ def search_steps(query: str) -> list[SearchStep]:
         steps.append(_fts("name", "name", text))
     else:
         sql = (
-            "SELECT g.rid FROM name_gram AS g JOIN businesses AS b ON b.rid = g.rid"
-            " WHERE g.gram = ? ORDER BY g.rid LIMIT ?"
+            "SELECT g.rowid FROM name_gram AS g JOIN businesses AS b ON b.rid = g.rowid"
+            " WHERE g.name_gram MATCH ? AND instr(lower(b.name), ?) > 0 ORDER BY g.rowid LIMIT ?"
         )
-        steps.append(SearchStep(2, "name", sql, ("".join(lower.split()),)))
+        gram = "".join(lower.split())
+        steps.append(SearchStep(2, "name", sql, (_quoted(gram), gram)))
     if is_initials and len(lower) >= 3:
         steps.append(_fts("initials", "initials", lower))
     return steps

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -55,6 +55,16 @@ class EditorPage:
     def __init__(self, qtbot, editor: InspectionEditor) -> None:  # noqa: ANN001
         self.qtbot = qtbot
         self.editor = editor
+
+    @classmethod
+    def shown(cls, qtbot, editor: InspectionEditor) -> EditorPage:  # noqa: ANN001
+        """Show the editor at laptop size as the active window (keys go to the focused item)."""
+        editor.resize(1190, 690)
+        editor.show()
+        qtbot.waitExposed(editor)
+        editor.activateWindow()
+        qtbot.waitUntil(editor.isActiveWindow)
+        return cls(qtbot, editor)
 
     @property
     def services(self):  # noqa: ANN201
@@ -127,8 +137,10 @@ class EditorPage:
         before = len(self._photos(code))
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(path))])
-        event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, LEFT, NONE)
-        QApplication.sendEvent(card, event)
+        enter = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime, LEFT, NONE)
+        QApplication.sendEvent(card, enter)
+        assert enter.isAccepted(), "the item refused the dragged file"
+        QApplication.sendEvent(card, QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, LEFT, NONE))
         self.qtbot.waitUntil(lambda: len(self._photos(code)) > before, timeout=10000)
 
     def _photos(self, code: str) -> list[str]:
@@ -159,7 +171,9 @@ class EditorPage:
             assert card.hazard is not None, "this checklist has no 五落实 fields"
             for name in ("responsible", "measures", "funds", "emergency_plan"):
                 type_text(getattr(card.hazard, name), getattr(hazard, name))
-            card.hazard.deadline.setDate(QDate(hazard.deadline.year, hazard.deadline.month, hazard.deadline.day))
+            card.hazard.deadline.setDate(
+                QDate(hazard.deadline.year, hazard.deadline.month, hazard.deadline.day)
+            )
         click(card.issue)
 
     def signatures_panel(self) -> SignaturesPanel:

@@ -3,7 +3,7 @@ notes and photos on failures, orders, signatures, finalizing and the read-only v
 
 from __future__ import annotations
 
-from datetime import date, timedelta  # noqa: F401
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -13,11 +13,16 @@ from inspector_app.core.checklist import AnswerType, Choice
 from inspector_app.core.clock import local_today
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import FiveImplementations, InspectionType, Inspector, SignerRole
-from inspector_app.core.registry import Equipment, EquipmentType
+from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
 from inspector_app.forms.library import load_library
-from inspector_app.gui.inspection.answers import ButtonsControl, ComboControl, DateControl, NumberControl, TextControl
+from inspector_app.gui.inspection.answers import (
+    ButtonsControl,
+    ComboControl,
+    DateControl,
+    NumberControl,
+    TextControl,
+)
 from inspector_app.gui.inspection.editor import InspectionEditor, SectionPage
-from inspector_app.gui.inspection.navigation import PageKind
 from tests.builders import make_checklist, make_item, make_jpeg
 from tests.gui.conftest import uscc_of
 from tests.gui.inspection_pages import EditorPage, draw_strokes
@@ -33,9 +38,7 @@ def open_editor(qtbot, shell):
         editor = InspectionEditor(shell.services, shell.users[user], record_id, **kwargs)
         qtbot.addWidget(editor)
         editor.resize(1190, 690)
-        editor.show()
-        qtbot.waitExposed(editor)
-        return EditorPage(qtbot, editor)
+        return EditorPage.shown(qtbot, editor)
 
     return make
 
@@ -46,35 +49,45 @@ def catering(shell, open_editor):
 
 
 def answer_all(page: EditorPage, value_for=lambda item: None) -> None:  # noqa: ANN001
-    """Answer every visible item with the service directly (setup), ``value_for(item)`` overriding 符合."""
+    """Answer every visible item through the service (setup), ``value_for(item)`` overriding 符合/the first
+    choice; items that become visible on the way are answered too."""
     services, session = page.services, page.editor.session
-    for item in session.visible_items():
-        value = value_for(item) or (item.allowed_values() or ("1",))[0]
-        if item.type is AnswerType.DATE:
-            value = "2026-06-01"
-        services.inspections.answer(session.actor, session.record_id, item.code, value)
+    values: dict[str, str | None] = dict(session.values())
+    while True:
+        todo = [
+            i for i in session.checklist.visible_items(values, session.attributes) if not values.get(i.code)
+        ]
+        if not todo:
+            break
+        for item in todo:
+            value = value_for(item) or (item.allowed_values() or ("1",))[0]
+            if item.type is AnswerType.DATE:
+                value = "2026-06-01"
+            services.inspections.answer(session.actor, session.record_id, item.code, value)
+            values[item.code] = value
     page.editor.refresh()
 
 
 # ---- rendering ---------------------------------------------------------------------------------------
 
 
-FIXTURE_BUSINESS = {"小餐饮": 0, "食品销售": 1, "美容美发": 2, "特种设备使用单位": 3}
-
-
 @pytest.mark.parametrize("form_id", [c.id for c in load_library().all()])
 def test_every_shipped_form_renders_every_item_with_a_fitting_control(shell, qtbot, form_id):
     checklist = shell.services.forms.get(form_id)
-    business = next((FIXTURE_BUSINESS[k] for k in checklist.business_kinds if k in FIXTURE_BUSINESS), None)
-    assert business is not None, f"no fixture business for {checklist.business_kinds}"
+    uscc = uscc_of(5)
+    shell.services.registry.upsert(
+        Business(uscc, "荆门市测试主体", BusinessKind(checklist.business_kinds[0]), address="荆门市", area="东宝区",
+                 responsible="王五", phone="13800000000", licence_no="JY14208020000001")
+    )  # fmt: skip
     code = ""
     if checklist.equipment_types:
-        kind = EquipmentType(checklist.equipment_types[0])
-        code = f"311042080020190{list(EquipmentType).index(kind) + 10:05d}"
-        shell.services.registry.upsert_equipment([Equipment(code, uscc_of(3), kind)])
+        code = "31104208002019000009"
+        shell.services.registry.upsert_equipment(
+            [Equipment(code, uscc, EquipmentType(checklist.equipment_types[0]))]
+        )
     crew = [Inspector("张伟", "42080220230012"), Inspector("李娜", "42080220230027")]
     record = shell.services.inspections.start(
-        shell.users["zhangwei"], uscc_of(business), form_id, crew, "日常检查", "", code
+        shell.users["zhangwei"], uscc, form_id, crew, "日常检查", "", code
     )
     editor = InspectionEditor(shell.services, shell.users["zhangwei"], record.id)
     qtbot.addWidget(editor)
@@ -112,7 +125,9 @@ def test_all_answer_types_render_and_save(shell, qtbot):
 
 
 def test_number_item_shows_unit_and_passing_range(shell, qtbot):
-    page = _builder_editor(shell, qtbot, [make_item("N1", type=AnswerType.NUMBER, unit="℃", min=0.0, max=8.0)])
+    page = _builder_editor(
+        shell, qtbot, [make_item("N1", type=AnswerType.NUMBER, unit="℃", min=0.0, max=8.0)]
+    )
     labels = [w.text() for w in page.card("N1").control.findChildren(type(page.editor.header.title))]
     assert any("℃" in t and "0–8" in t for t in labels)
 
@@ -125,10 +140,7 @@ def _builder_editor(shell, qtbot, items) -> EditorPage:  # noqa: ANN001
     record_id = shell.start_draft(0, form_id=checklist.id)
     editor = InspectionEditor(shell.services, shell.users["zhangwei"], record_id)
     qtbot.addWidget(editor)
-    editor.resize(1190, 690)
-    editor.show()
-    qtbot.waitExposed(editor)
-    return EditorPage(qtbot, editor)
+    return EditorPage.shown(qtbot, editor)
 
 
 def test_navigation_lists_sections_then_orders_signatures_and_finalize(catering, qtmodeltester):
@@ -257,7 +269,9 @@ def test_ctrl_page_down_goes_to_the_next_section(catering):
 
 
 def test_y_and_n_answer_yes_no_items(shell, qtbot):
-    page = _builder_editor(shell, qtbot, [make_item("Y1", type=AnswerType.YESNO), make_item("Y2", type=AnswerType.YESNO)])
+    page = _builder_editor(
+        shell, qtbot, [make_item("Y1", type=AnswerType.YESNO), make_item("Y2", type=AnswerType.YESNO)]
+    )
     page.press("Y1", Qt.Key.Key_Y)
     assert page.stored().answers["Y1"].value == "是"
     page.press("Y2", Qt.Key.Key_N)
@@ -311,7 +325,9 @@ def test_orders_page_lists_failed_items_and_stores_an_order(catering, shell):
     assert panel.cards["SP01"].deadline.minimumDate() == QDate(today.year, today.month, today.day)
     catering.add_order("SP01", "立即整改", today + timedelta(days=10))
     orders = catering.stored().orders
-    assert [(o.item_code, o.requirement, o.deadline) for o in orders] == [("SP01", "立即整改", today + timedelta(days=10))]
+    assert [(o.item_code, o.requirement, o.deadline) for o in orders] == [
+        ("SP01", "立即整改", today + timedelta(days=10))
+    ]
     assert panel.cards["SP01"].form.isHidden()
 
 
@@ -330,7 +346,9 @@ def test_equipment_orders_carry_the_five_implementations(shell, open_editor):
     page = open_editor(record.id)
     page.answer("DT02", "不符合")
     today = local_today(shell.clock)
-    hazard = FiveImplementations("物业经理", "更换报警装置", today + timedelta(days=3), "物业维修基金", "专人值守")
+    hazard = FiveImplementations(
+        "物业经理", "更换报警装置", today + timedelta(days=3), "物业维修基金", "专人值守"
+    )
     page.add_order("DT02", "立即修复报警装置", today + timedelta(days=3), hazard)
     orders = page.stored().orders
     assert orders and orders[0].hazard == hazard
@@ -416,7 +434,11 @@ def test_a_finalized_record_opens_read_only_and_can_get_a_new_version(catering, 
     with qtbot.waitSignal(page.editor.version_created) as signal:
         page.editor.header.new_version_button.click()
     new_record = shell.services.inspections.get(signal.args[0])
-    assert (new_record.version, new_record.previous_id, new_record.status) == (2, catering.record_id, RecordStatus.DRAFT)
+    assert (new_record.version, new_record.previous_id, new_record.status) == (
+        2,
+        catering.record_id,
+        RecordStatus.DRAFT,
+    )
 
 
 def test_pdf_button_writes_the_report_and_reports_the_path(catering, open_editor, qtbot, monkeypatch):

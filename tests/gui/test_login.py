@@ -64,7 +64,7 @@ def _first_admin(qtbot, tmp_path):
 
     services = Services(DataHome(tmp_path / "fresh").ensure())
     services.__dict__["accounts"] = AccountService(services.store, services.clock, hasher=CHEAP_HASHER)
-    session = Session(None, services, DataHome(tmp_path / "fresh"), demo=False)
+    session = Session(DataHome(tmp_path / "fresh"), demo=False, services=services)
     dialog = session.make_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -94,7 +94,7 @@ def test_first_admin_passwords_must_match_and_follow_the_policy(qtbot, tmp_path)
 
 
 def test_home_with_accounts_asks_for_login_without_a_demo_hint(qtbot, shell):
-    session = Session(None, shell.services, shell.services.home, demo=True)
+    session = Session(shell.services.home, demo=True, services=shell.services)
     dialog = session.make_dialog()
     qtbot.addWidget(dialog)
     assert isinstance(dialog, LoginDialog)
@@ -103,6 +103,6 @@ def test_home_with_accounts_asks_for_login_without_a_demo_hint(qtbot, shell):
 
 def test_demo_home_login_shows_the_demo_accounts(qtbot, shell):
     ensure_demo_accounts(shell.services)
-    dialog = Session(None, shell.services, shell.services.home, demo=True).make_dialog()
+    dialog = Session(shell.services.home, demo=True, services=shell.services).make_dialog()
     qtbot.addWidget(dialog)
     assert dialog.hint.text() == DEMO_HINT

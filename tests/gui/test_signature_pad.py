@@ -19,7 +19,9 @@ def draw(pad: SignaturePad, points: list[tuple[int, int]]) -> None:
     QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, first)
     for point in rest:
         QTest.mouseMove(pad, point)
-    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rest[-1] if rest else first)
+    QTest.mouseRelease(
+        pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rest[-1] if rest else first
+    )
 
 
 @pytest.fixture
@@ -89,16 +91,32 @@ def test_a_click_without_moving_leaves_a_dot(pad):
 
 def _pen() -> QPointingDevice:
     return QPointingDevice(
-        "pen", 1, QInputDevice.DeviceType.Stylus, QPointingDevice.PointerType.Pen,
-        QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 3,
+        "pen",
+        1,
+        QInputDevice.DeviceType.Stylus,
+        QPointingDevice.PointerType.Pen,
+        QInputDevice.Capability.Position | QInputDevice.Capability.Pressure,
+        1,
+        3,
     )
 
 
 def _tablet(device: QPointingDevice, kind: QEvent.Type, pos: QPointF, pressure: float) -> QTabletEvent:
     buttons = Qt.MouseButton.LeftButton if kind != QEvent.Type.TabletRelease else Qt.MouseButton.NoButton
     return QTabletEvent(
-        kind, device, pos, pos, pressure, 0.0, 0.0, 0.0, 0.0, 0.0,
-        Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton, buttons,
+        kind,
+        device,
+        pos,
+        pos,
+        pressure,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.MouseButton.LeftButton,
+        buttons,
     )
 
 

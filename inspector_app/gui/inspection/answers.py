@@ -8,7 +8,16 @@ Each control shows an answer with :meth:`set_value` (no signal) and reports the 
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDoubleValidator, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QDoubleValidator,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -34,7 +43,7 @@ def _fmt(number: float) -> str:
 
 
 def range_hint(item: Item) -> str:
-    """"合格范围 a–b 单位" style text for number items ('' when unbounded)."""
+    """ "合格范围 a–b 单位" style text for number items ('' when unbounded)."""
     unit = item.unit
     if item.min is not None and item.max is not None:
         return f"合格范围 {_fmt(item.min)}–{_fmt(item.max)}{unit}"

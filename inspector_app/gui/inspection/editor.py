@@ -86,7 +86,12 @@ class InspectionEditor(QWidget):
     status_message = Signal(str)
 
     def __init__(
-        self, services: Any, actor: User, record_id: str, parent: QWidget | None = None, read_only: bool = False
+        self,
+        services: Any,
+        actor: User,
+        record_id: str,
+        parent: QWidget | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.services = services

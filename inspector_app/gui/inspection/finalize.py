@@ -39,7 +39,9 @@ def tally_text(evaluation: Evaluation) -> str:
     if t.failed:
         key = f"重点项 {len(t.key_failed)} 项（{'、'.join(t.key_failed)}）" if t.key_failed else "重点项 0 项"
         general = (
-            f"一般项 {len(t.general_failed)} 项（{'、'.join(t.general_failed)}）" if t.general_failed else "一般项 0 项"
+            f"一般项 {len(t.general_failed)} 项（{'、'.join(t.general_failed)}）"
+            if t.general_failed
+            else "一般项 0 项"
         )
         text += f"\n不符合：{key}，{general}。"
     else:
@@ -198,7 +200,9 @@ class FinalizePanel(QScrollArea):
             self.handling_layout.addWidget(QLabel(f"处理措施：{record.handling}", self.handling_box))
             return
         if not evaluation.needs_handling_choice:
-            self.handling_layout.addWidget(QLabel(f"处理措施：{evaluation.handlings[0].value}", self.handling_box))
+            self.handling_layout.addWidget(
+                QLabel(f"处理措施：{evaluation.handlings[0].value}", self.handling_box)
+            )
             return
         self.handling_layout.addWidget(QLabel("处理措施（请选择）：", self.handling_box))
         for handling in evaluation.handlings:
@@ -215,7 +219,9 @@ class FinalizePanel(QScrollArea):
         for problem in problems:
             QListWidgetItem(problem, self.missing_list)
         blocked = bool(problems)
-        self.missing_title.setText(f"尚不能定稿，还缺 {len(problems)} 项：" if blocked else "内容已齐全，可以定稿。")
+        self.missing_title.setText(
+            f"尚不能定稿，还缺 {len(problems)} 项：" if blocked else "内容已齐全，可以定稿。"
+        )
         self.missing_title.setProperty("role", "warn" if blocked else "")
         self.missing_list.setVisible(blocked)
         self.missing_hint.setVisible(blocked)

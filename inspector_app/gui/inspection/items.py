@@ -296,7 +296,9 @@ class ItemCard(QFrame):
             details.note.editingFinished.connect(self.flush_note)
             details.note.leave.connect(self._leave_note)
             details.photos.add_requested.connect(lambda: self.add_photos_requested.emit(self.code))
-            details.photos.remove_requested.connect(lambda sha: self.photo_remove_requested.emit(self.code, sha))
+            details.photos.remove_requested.connect(
+                lambda sha: self.photo_remove_requested.emit(self.code, sha)
+            )
             self._layout.addWidget(details)
             self._details = details
             timer = QTimer(self)
@@ -352,7 +354,9 @@ class ItemCard(QFrame):
     # ---- keyboard and drops ------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier))
+        plain = not (
+            event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        )
         if self._editable and plain and self.hasFocus():
             value = self.control.value_for_key(event)
             if value is not None:

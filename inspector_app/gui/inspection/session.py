@@ -49,7 +49,12 @@ class RecordSession(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, services: Any, actor: User, record_id: str, parent: QObject | None = None, read_only: bool = False
+        self,
+        services: Any,
+        actor: User,
+        record_id: str,
+        parent: QObject | None = None,
+        read_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -98,7 +103,9 @@ class RecordSession(QObject):
         answer = self.record.answers.get(item.code)
         if answer is None or item.judge(answer.value) is not Result.NONCOMPLIANT:
             return False
-        return (item.note_when_fail and not answer.note.strip()) or (item.photo_when_fail and not answer.photos)
+        return (item.note_when_fail and not answer.note.strip()) or (
+            item.photo_when_fail and not answer.photos
+        )
 
     def progress(self) -> tuple[int, int]:
         """(answered, visible) over the whole checklist."""
@@ -108,7 +115,9 @@ class RecordSession(QObject):
     def failed_items(self) -> list[Item]:
         """Visible items judged 不符合, in checklist order (the ones that may get a 整改要求)."""
         values = self.values()
-        return [item for item in self.visible_items() if item.judge(values.get(item.code)) is Result.NONCOMPLIANT]
+        return [
+            item for item in self.visible_items() if item.judge(values.get(item.code)) is Result.NONCOMPLIANT
+        ]
 
     def evaluation(self) -> Evaluation:
         """The live verdict preview — the same core rules the service applies when finalizing."""
@@ -257,7 +266,9 @@ class RecordSession(QObject):
     # ---- visibility --------------------------------------------------------------------------------
     def _refresh_visibility(self) -> bool:
         values = self.values()
-        visible = {i.code for i in self.checklist.items if self.checklist.is_visible(i, values, self.attributes)}
+        visible = {
+            i.code for i in self.checklist.items if self.checklist.is_visible(i, values, self.attributes)
+        }
         changed = visible != self._visible
         self._visible = visible
         return changed

@@ -100,7 +100,9 @@ class SignerCard(QFrame):
         if signed and image:
             picture = QImage.fromData(image)
             self.image.setPixmap(
-                QPixmap.fromImage(picture).scaledToHeight(IMAGE_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+                QPixmap.fromImage(picture).scaledToHeight(
+                    IMAGE_HEIGHT, Qt.TransformationMode.SmoothTransformation
+                )
             )
         self.image.setVisible(bool(signed and image))
         if signed and signature is not None:
@@ -153,7 +155,9 @@ class RefusalBox(QFrame):
     def show_refusal(self, signature: Signature | None, editable: bool) -> None:
         refused = signature is not None and signature.refused
         if refused and signature is not None:
-            self.state.setText(f"已记录拒签。原因：{signature.refusal_reason}；见证人：{signature.witness_name}")
+            self.state.setText(
+                f"已记录拒签。原因：{signature.refusal_reason}；见证人：{signature.witness_name}"
+            )
             self.reason.setText(signature.refusal_reason)
             self.witness.setText(signature.witness_name)
         else:
@@ -182,8 +186,12 @@ class SignaturesPanel(QScrollArea):
         record = session.record
         self.inspector_cards: dict[str, SignerCard] = {}
         for column, inspector in enumerate(record.inspectors):
-            card = SignerCard(f"执法人员：{inspector.name}（执法证号 {inspector.badge_no}）", inspector.name, False, body)
-            card.sign_requested.connect(lambda _n, png, name=inspector.name: self._sign(SignerRole.INSPECTOR, name, png))
+            card = SignerCard(
+                f"执法人员：{inspector.name}（执法证号 {inspector.badge_no}）", inspector.name, False, body
+            )
+            card.sign_requested.connect(
+                lambda _n, png, name=inspector.name: self._sign(SignerRole.INSPECTOR, name, png)
+            )
             grid.addWidget(card, 0, column)
             self.inspector_cards[inspector.name] = card
         party_name = record.business.responsible or ""
@@ -218,7 +226,9 @@ class SignaturesPanel(QScrollArea):
         editable = self.session.editable
         signatures = self.session.record.signatures
         for name, card in self.inspector_cards.items():
-            found = next((s for s in signatures if s.role is SignerRole.INSPECTOR and s.signer_name == name), None)
+            found = next(
+                (s for s in signatures if s.role is SignerRole.INSPECTOR and s.signer_name == name), None
+            )
             card.show_signature(found, self._image(found), editable)
         party = next((s for s in signatures if s.role is SignerRole.PARTY), None)
         signed_party = party if party is not None and not party.refused else None

@@ -175,3 +175,20 @@ class StartDialog(QDialog):
         self.inspection_started.emit(record.id)
         self.accept()
         return record.id
+
+
+def start_inspection(
+    parent: QWidget | None, services: Any, user: User, uscc: str, equipment_code: str = ""
+) -> str | None:
+    """Run the 开始检查 dialog (modal); returns the new draft's id, or ``None`` when cancelled or refused."""
+    try:
+        dialog = StartDialog(services, user, uscc, equipment_code, parent)
+    except InspectorError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(parent, "开始检查", str(exc))
+        return None
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    record_id = dialog.record_id if accepted else ""
+    dialog.deleteLater()
+    return record_id or None

@@ -103,7 +103,8 @@ class BusinessView(QWidget):
         self.details.setHorizontalSpacing(16)
         self.details.setVerticalSpacing(4)
         self.inspections_table = IdTable(self.inspections_model, stretch_column=6)
-        self.inspections_table.set_column_widths([140, 240, 70, 90, 110, 100, 160])
+        self.inspections_table.set_column_widths([140, 0, 70, 100, 130, 120, 160])
+        self.inspections_table.hide_columns(1)  # the business is the page's own
         self.inspections_table.activated_id.connect(self.record_activated)
         self.orders_table = IdTable(self.orders_model, stretch_column=2)
         self.orders_table.set_column_widths([210, 240, 300])
@@ -161,29 +162,28 @@ class BusinessView(QWidget):
         fields = [
             ("统一社会信用代码", b.uscc),
             ("辖区", b.area),
+            ("风险等级", b.risk_grade or "未评定"),
             ("负责人", b.responsible),
             ("联系电话", b.phone),
-            ("许可证号", b.licence_no),
-            ("风险等级", b.risk_grade or "未评定"),
             ("信用分", "" if b.credit_score is None else f"{b.credit_score:g}"),
+            ("许可证号", b.licence_no),
             ("发证日期", b.licensed_on.isoformat() if b.licensed_on else ""),
-            ("经营地址", b.address),
         ]
+        self._detail_row(0, 0, "经营地址", b.address, span=5)
         for n, (title, value) in enumerate(fields):
             row, col = divmod(n, 3)
-            name = QLabel(f"{title}：")
-            name.setObjectName("hint")
-            text = QLabel(value or "—")
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if title == "经营地址":
-                self.details.addWidget(name, row, 0)
-                self.details.addWidget(text, row, 1, 1, 5)
-                continue
-            self.details.addWidget(name, row, col * 2)
-            self.details.addWidget(text, row, col * 2 + 1)
+            self._detail_row(row + 1, col * 2, title, value)
         self.details.setColumnStretch(1, 1)
         self.details.setColumnStretch(3, 1)
         self.details.setColumnStretch(5, 1)
+
+    def _detail_row(self, row: int, col: int, title: str, value: str, span: int = 1) -> None:
+        name = QLabel(f"{title}：")
+        name.setObjectName("hint")
+        text = QLabel(value or "—")
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.addWidget(name, row, col)
+        self.details.addWidget(text, row, col + 1, 1, span)
 
     def _load_inspections(self, b: Business) -> None:
         summaries = self.services.inspections.list(InspectionQuery(uscc=b.uscc))

@@ -106,27 +106,30 @@ class HomePage(QWidget):
         self.cards: dict[str, Card] = {}
         self.tables: dict[str, IdTable] = {}
         role = self.user.role
-        first = ("drafts", "待完成的草稿", self.drafts_model, [140, 200, 60, 90, 80, 80, 100], self.record_activated)
+        # (key, title, model, column widths, hidden columns, stretch column, where Enter goes)
+        first = ("drafts", "待完成的草稿", self.drafts_model, [125, 0, 60, 0, 90], (3, 5, 6), 1, self.record_activated)
         if role is Role.SUPERVISOR:
-            first = ("queue", "待审核记录", self.queue_model, [140, 220, 140, 100], self.record_activated)
-        layout_plan = [
+            first = ("queue", "待审核记录", self.queue_model, [125, 0, 110, 80], (), 1, self.record_activated)
+        plan = [
             first,
-            ("returned", "被退回待更正", self.returned_model, [180, 70, 130, 300], self._open_returned),
-            ("overdue", "逾期未整改", self.overdue_model, [200, 200, 300], self.business_activated),
-            ("due", "近 7 天内到期的回头看", self.due_model, [200, 200, 300], self.business_activated),
+            ("returned", "被退回待更正", self.returned_model, [150, 60, 125, 0], (), 3, self._open_returned),
+            ("overdue", "逾期未整改", self.overdue_model, [185, 170, 0], (), 2, self.business_activated),
+            ("due", "近 7 天内到期的回头看", self.due_model, [185, 170, 0], (), 2, self.business_activated),
         ]
         if role is Role.ADMIN:
-            layout_plan = layout_plan[2:]
-        for n, (key, title, model, widths, target) in enumerate(layout_plan):
+            plan = plan[2:]
+        for n, (key, title, model, widths, hidden, stretch, target) in enumerate(plan):
             card = Card(title)
-            table = IdTable(model)
+            table = IdTable(model, stretch_column=stretch)
             table.set_column_widths(widths)
+            table.hide_columns(*hidden)
             table.activated_id.connect(target)
-            card.add(table, 1)
-            card.empty = card.add(hint_label("", "emptyText"))  # type: ignore[attr-defined]
+            card.set_body(table)
             self.cards[key] = card
             self.tables[key] = table
             grid.addWidget(card, n // 2, n % 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         head = QHBoxLayout()
         head.addWidget(self.greeting)
         head.addStretch(1)
@@ -137,6 +140,10 @@ class HomePage(QWidget):
         layout.addLayout(grid, 1)
 
     # -- data ----------------------------------------------------------------------------------------
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading
 
     def refresh(self) -> None:
         if self._loading:
@@ -182,9 +189,7 @@ class HomePage(QWidget):
         model.set_ids(ids, {i: self._rows[i] for i in ids})
         card = self.cards[key]
         card.title.setText(f"{card.title.text().split('（')[0]}（{len(ids)}）")
-        card.empty.setText(empty)  # type: ignore[attr-defined]
-        card.empty.setVisible(not ids)  # type: ignore[attr-defined]
-        self.tables[key].setVisible(bool(ids))
+        card.show_empty(empty, not ids)
 
     def _open_returned(self, inspection_id: str) -> None:
         record = self._rows.get(inspection_id)

@@ -59,6 +59,10 @@ class IdTable(QTableView):
         if self._stretch >= 0:
             self.horizontalHeader().setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
 
+    def hide_columns(self, *columns: int) -> None:
+        for column in columns:
+            self.setColumnHidden(column, True)
+
     def current_id(self) -> str:
         index = self.currentIndex()
         return str(index.data(ID_ROLE)) if index.isValid() else ""
@@ -90,10 +94,23 @@ class Card(QFrame):
         self.layout_.setSpacing(6)
         self.title = title_label(title, "sectionTitle")
         self.layout_.addWidget(self.title)
+        self.body: QWidget | None = None
+        self.empty = hint_label("", "emptyText")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.empty.hide()
 
-    def add(self, widget: QWidget, stretch: int = 0) -> QWidget:
-        self.layout_.addWidget(widget, stretch)
+    def set_body(self, widget: QWidget) -> QWidget:
+        """The main widget (a table); replaced by the empty text when there is nothing to show."""
+        self.body = widget
+        self.layout_.addWidget(widget, 1)
+        self.layout_.addWidget(self.empty, 1)
         return widget
+
+    def show_empty(self, text: str, empty: bool) -> None:
+        self.empty.setText(text)
+        self.empty.setVisible(empty)
+        if self.body is not None:
+            self.body.setVisible(not empty)
 
 
 def on_escape(widget: QWidget, action: Callable[[], None]) -> None:

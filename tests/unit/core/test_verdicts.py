@@ -18,6 +18,7 @@ from inspector_app.core.verdicts import (
     Verdict,
     VerdictRules,
     allowed_handlings,
+    cap_grade,
     catering_grade,
     equipment_outcome,
     tally,
@@ -162,3 +163,31 @@ def test_adding_a_failure_never_raises_the_catering_score(judged):
     after = catering_grade([*judged, Judged("NEW", False, FAIL)], RULES, today=TODAY).score
     assert after is not None
     assert before is None or after <= before
+
+
+CAPPED = GradeRules(best_grade_by_verdict={"基本符合": "良好", "不符合": "一般"})
+
+
+@pytest.mark.parametrize(
+    ("verdict", "expected"),
+    [
+        (Verdict.COMPLIANT, Grade.EXCELLENT),
+        (Verdict.BASICALLY_COMPLIANT, Grade.GOOD),
+        (Verdict.NONCOMPLIANT, Grade.FAIR),
+    ],
+)
+def test_the_grade_is_never_better_than_the_verdict_allows(verdict, expected):
+    capped = cap_grade(catering_grade(items(ok=10), CAPPED, today=TODAY), verdict, CAPPED)
+    assert capped.grade is expected
+
+
+def test_a_capped_grade_keeps_a_worse_grade_as_is():
+    fair = catering_grade(items(general_fail=3, ok=7), CAPPED, today=TODAY)
+    assert cap_grade(fair, Verdict.BASICALLY_COMPLIANT, CAPPED) == fair
+
+
+def test_shipped_rules_cap_a_noncompliant_catering_visit_at_fair():
+    from inspector_app.forms.library import load_library
+
+    rules = load_library().grade_rules
+    assert rules.best_grade_by_verdict == {"基本符合": "良好", "不符合": "一般"}

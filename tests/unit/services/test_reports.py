@@ -23,6 +23,7 @@ from review_support import (
 
 from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import InspectorError, LifecycleError, NotFound
+from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.reports.specimen import make_photo
 from inspector_app.services.reports import file_name
 
@@ -70,6 +71,13 @@ def test_render_prints_the_stored_record_with_its_hash(services, uscc):
 def test_render_is_deterministic(services, uscc):
     record_id = finalized_record(services, uscc)
     assert services.reports.render(record_id) == services.reports.render(record_id)
+
+
+def test_review_decisions_do_not_change_the_printed_record(services, uscc):
+    record_id = finalized_record(services, uscc)
+    before = services.reports.render(record_id)
+    services.store.inspections.set_status(record_id, RecordStatus.APPROVED)
+    assert services.reports.render(record_id) == before
 
 
 def test_failed_item_photo_order_and_note_reach_the_pdf(services, uscc):

@@ -165,3 +165,17 @@ def test_equipment_is_upserted_by_code_and_listed_for_its_owner(repo: BusinessRe
 def test_equipment_of_an_unregistered_owner_is_refused(repo: BusinessRepository) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         repo.upsert_equipment([Equipment("311042082202300002", uscc(5), EquipmentType.BOILER)])
+
+
+def test_raw_sql_edits_never_give_wrong_hits_and_a_rebuild_repairs_the_index(
+    store: Store, repo: BusinessRepository
+) -> None:
+    repo.upsert(make_business(1, name="红山大酒店"), "hsdjd", T1)
+    repo.upsert(make_business(2, name="象山小吃店"), "xsxcd", T1)
+    store.db.execute("DELETE FROM businesses WHERE uscc = ?", [uscc(1)])
+    store.db.execute("UPDATE businesses SET name = '龙泉面馆', initials = 'lqmg' WHERE uscc = ?", [uscc(2)])
+    for query in ("红山", "红山大酒", "hsdj", "象山小吃", "xsxc"):
+        assert repo.search(query) == [], query
+    repo.rebuild_search_index()
+    for query in ("龙泉", "龙泉面馆", "泉面", "lqm"):
+        assert [b.uscc for b in repo.search(query)] == [uscc(2)], query

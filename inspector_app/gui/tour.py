@@ -1,0 +1,124 @@
+"""``inspector-app --demo --screenshot-dir DIR``: walk through the main screens and save 1366×768 PNGs.
+
+Used to make ``docs/screenshots/`` (run under Xvfb with ``QT_QPA_PLATFORM=xcb``). The walk is a generator
+of steps; each step yields a condition (a callable) and the next step runs once it holds, polled from a
+timer, so the event loop keeps running and every screen is painted as a user would see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from inspector_app.services.demo_accounts import DEMO_PASSWORD
+
+SCREEN = (1366, 768)
+POLL_MS = 50
+STEP_TIMEOUT_S = 60
+
+Wait = Callable[[], bool]
+
+
+def grab_screen() -> QPixmap:
+    """The whole screen (what a user sees: dialogs included)."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.grabWindow(0)
+
+
+class Tour(QObject):
+    """Logs in as the demo inspector and saves one PNG per main screen, then quits."""
+
+    def __init__(self, session: Any, out_dir: str | Path) -> None:
+        super().__init__()
+        self.session = session
+        self.out = Path(out_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.saved: list[Path] = []
+        self._steps: Iterator[Wait] | None = None
+        self._waiting: Wait | None = None
+        self._waited = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def dialog_shown(self, dialog: Any) -> None:
+        if self._steps is None:
+            self._steps = self._walk(dialog)
+            self._timer.start()
+
+    def _tick(self) -> None:
+        assert self._steps is not None
+        if self._waiting is not None:
+            self._waited += POLL_MS
+            if self._waited > STEP_TIMEOUT_S * 1000:
+                print(f"截图步骤超时（已保存 {len(self.saved)} 张）")
+                QApplication.instance().exit(1)
+                return
+            if not self._waiting():
+                return
+        try:
+            self._waiting, self._waited = next(self._steps), 0
+        except StopIteration:
+            self._timer.stop()
+            print("已保存截图：" + "、".join(p.name for p in self.saved))
+            QApplication.instance().quit()
+
+    def save(self, pixmap: QPixmap, name: str) -> None:
+        path = self.out / name
+        pixmap.save(str(path), "PNG")
+        self.saved.append(path)
+
+    def _settle(self, ms: int = 400) -> Iterator[Wait]:
+        """Let the event loop paint for ``ms`` milliseconds."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.start(ms)
+        yield lambda: not timer.isActive()
+
+    def _walk(self, dialog: Any) -> Iterator[Wait]:
+        yield lambda: dialog.login_button.isEnabled()
+        dialog.username.setText("zhangwei")
+        dialog.password.setText(DEMO_PASSWORD)
+        yield from self._settle()
+        self.save(grab_screen(), "01-login.png")
+        dialog.login_button.click()
+        yield lambda: self.session.window is not None
+        window = self.session.window
+        window.setGeometry(0, 0, *SCREEN)
+        home = window.page("home")
+        yield lambda: not home.is_loading
+        yield from self._settle()
+        self.save(window.grab(), "02-home.png")
+        registry = window.show_page("registry")
+        registry.focus_search()
+        yield lambda: registry.search.count_label.text() != ""
+        registry.search.set_query("荆门")
+        yield lambda: registry.search.shown_query() == "荆门"
+        yield from self._settle()
+        self.save(window.grab(), "03-registry-search.png")
+        registry.search.set_query("jmyp")
+        yield lambda: registry.search.shown_query() == "jmyp"
+        yield from self._settle()
+        self.save(window.grab(), "04-registry-pinyin.png")
+        yield from self._business(window, registry)
+        records = window.show_page("inspections")
+        records.set_filters(mine=False)
+        yield from self._settle()
+        self.save(window.grab(), "06-inspections.png")
+
+    def _business(self, window: Any, registry: Any) -> Iterator[Wait]:
+        """The page of a business that has inspection records (the first one in the records list)."""
+        records = window.page("inspections")
+        records.set_filters(mine=False)
+        if records.model.rowCount() == 0:
+            return
+        summary = records.model.row_object(0)
+        window.open_business(summary.uscc)
+        yield from self._settle()
+        self.save(window.grab(), "05-business.png")
+        registry.show_search()
