@@ -98,8 +98,8 @@ def measure_typing(app: QApplication, view, queries: list[str], gap: float) -> l
             send_char(view.search_box, ch)
             last = n == len(query) - 1
             if gap >= 0.15 or last:
-                pump(app, lambda t=text: any(q == t for q, _ in shown))
-                arrived = next(at for q, at in reversed(shown) if q == text)
+                pump(app, lambda t=text, s=started: any(q == t and at > s for q, at in shown))
+                arrived = next(at for q, at in shown if q == text and at > started)
                 pump(app, lambda a=arrived: any(p > a for p in _painted))
                 painted = next(p for p in _painted if p > arrived)
                 samples.append((text, (painted - started) * 1000))

@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QThreadPool  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from inspector_app.core.records import Inspector, InspectionType  # noqa: E402
+from inspector_app.core.records import InspectionType, Inspector  # noqa: E402
 from inspector_app.core.registry import BusinessKind  # noqa: E402
 from inspector_app.gui.inspection.navigation import PageKind  # noqa: E402
 from inspector_app.gui.main_window import MainWindow  # noqa: E402
@@ -77,6 +77,7 @@ def main(out: Path) -> None:
         window = MainWindow(services, user, str(Path(tmp) / "home"))
         window.setGeometry(0, 0, *SIZE)
         window.show()
+        window.activateWindow()
         window.open_inspection(record.id)
         editor = window.page("editor").editor
         settle(app)
@@ -88,6 +89,10 @@ def main(out: Path) -> None:
         settle(app)
         window.grab().save(str(out / "finalize.png"))
         window.close()
+        settle(app)
+        QThreadPool.globalInstance().waitForDone(10000)  # background page loads finish before the DB closes
+        window.deleteLater()
+        settle(app, 0.2)
         services.close()
     print("已保存：checklist.png、signature.png、finalize.png")
 

@@ -166,7 +166,9 @@ def _bad_xlsx(path: Path, exc: BaseException) -> ValidationError:
     while cause is not None and not isinstance(cause, DefusedXmlException):
         cause = cause.__cause__ or cause.__context__
     if cause is not None:
-        return ValidationError(f"{path.name}：文件含有不安全的 XML 内容（{type(cause).__name__}），拒绝读取。")
+        return ValidationError(
+            f"{path.name}：文件含有不安全的 XML 内容（{type(cause).__name__}），拒绝读取。"
+        )
     return ValidationError(f"{path.name}：不是有效的 .xlsx 文件（{exc}）。请用 Excel 另存为 .xlsx 后重试。")
 
 

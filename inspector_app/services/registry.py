@@ -6,6 +6,7 @@ pinyin initials are computed here once per write, never per search keystroke.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from inspector_app.core.clock import Clock, utc_iso
 from inspector_app.core.errors import NotFound, ValidationError
-from inspector_app.core.identifiers import equipment_code_problem, normalize_code
+from inspector_app.core.identifiers import equipment_code_problem, normalize_code, uscc_problem
 from inspector_app.core.registry import Business, Equipment
 from inspector_app.services.importer import open_registry_file
 from inspector_app.services.initials import initials
@@ -81,32 +82,34 @@ class RegistryService:
         code = normalize_code(uscc)
         business = self._repo.get(code)
         if business is None:
+            problem = uscc_problem(code)
+            hint = f"（该代码本身有误：{problem}）" if problem else ""
             raise NotFound(
-                f"登记库中没有统一社会信用代码为 {code} 的市场主体。请核对代码，或先导入主体名录。"
+                f"登记库中没有统一社会信用代码为 {code} 的市场主体{hint}。请核对代码，或先导入主体名录。"
             )
         return business
 
     def find(self, uscc: str) -> Business | None:
         return self._repo.get(normalize_code(uscc))
 
-    def get_many(self, usccs: list[str]) -> list[Business]:
+    def get_many(self, usccs: builtins.list[str]) -> builtins.list[Business]:
         return self._repo.get_many([normalize_code(u) for u in usccs])
 
-    def search(self, query: str, limit: int = 50) -> list[Business]:
+    def search(self, query: str, limit: int = 50) -> builtins.list[Business]:
         """Best matches by name substring, USCC prefix or pinyin initials (exact > prefix > substring)."""
         return self._repo.search(query, limit)
 
-    def search_ids(self, query: str, limit: int = 50) -> list[str]:
+    def search_ids(self, query: str, limit: int = 50) -> builtins.list[str]:
         """USCCs of the best matches, best first (for id-only list models)."""
         return self._repo.search_usccs(query, limit)
 
     def count(self) -> int:
         return self._repo.count()
 
-    def list(self, limit: int = 100, offset: int = 0) -> list[Business]:
+    def list(self, limit: int = 100, offset: int = 0) -> builtins.list[Business]:
         return self._repo.list(limit, offset)
 
-    def equipment_of(self, uscc: str) -> list[Equipment]:
+    def equipment_of(self, uscc: str) -> builtins.list[Equipment]:
         return self._repo.equipment_of(normalize_code(uscc))
 
     # -- writes ------------------------------------------------------------------------------------------
@@ -124,14 +127,14 @@ class RegistryService:
         outcome = self._repo.upsert(clean, initials(clean.name), utc_iso(self.clock.now()))
         return str(outcome)
 
-    def upsert_many(self, businesses: list[Business]) -> list[str]:
+    def upsert_many(self, businesses: builtins.list[Business]) -> builtins.list[str]:
         """Validate then write many businesses in one transaction (all or nothing)."""
         rows = [(clean, initials(clean.name)) for clean in map(self.validated, businesses)]
         return [str(o) for o in self._repo.upsert_many(rows, utc_iso(self.clock.now()))]
 
-    def upsert_equipment(self, items: list[Equipment]) -> int:
+    def upsert_equipment(self, items: builtins.list[Equipment]) -> int:
         """Write equipment of registered units (codes checked; the owner must exist)."""
-        clean: list[Equipment] = []
+        clean: builtins.list[Equipment] = []
         for item in items:
             code = normalize_code(item.code)
             if problem := equipment_code_problem(code):

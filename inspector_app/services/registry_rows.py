@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from inspector_app.core.identifiers import food_licence_problem, normalize_code, phone_problem, uscc_problem
@@ -46,6 +47,8 @@ class ParsedRow:
 
 def cell_text(value: Any) -> str:
     """A spreadsheet cell as trimmed text (whole floats lose their ``.0``; dates become ISO)."""
+    if type(value) is str:  # the CSV case: skip the checks below
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -59,6 +62,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=1024)
 def _kind(text: str) -> tuple[BusinessKind | None, str]:
     if not text:
         return None, "主体类型为空"
@@ -78,6 +82,7 @@ def _phone(text: str) -> tuple[str, str]:
     return phone, ""
 
 
+@lru_cache(maxsize=64)
 def _risk(text: str) -> tuple[str, str]:
     grade = normalize_code(text).removesuffix("级")
     if grade and grade not in RISK_GRADES:

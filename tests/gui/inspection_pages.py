@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDateEdit, QWidget
 
 from inspector_app.core.records import FiveImplementations
 from inspector_app.gui.inspection.answers import ButtonsControl, ComboControl, FieldControl
@@ -102,7 +102,7 @@ class EditorPage:
                 field.setFocus()
                 if hasattr(field, "selectAll"):
                     field.selectAll()
-                if field.metaObject().className() == "QDateEdit":
+                if isinstance(field, QDateEdit):
                     field.setDate(QDate.fromString(value, "yyyy-MM-dd"))
                 else:
                     type_text(field, value)

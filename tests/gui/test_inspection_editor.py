@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from inspector_app.core.checklist import AnswerType, Choice
 from inspector_app.core.clock import local_today
@@ -122,6 +123,20 @@ def test_all_answer_types_render_and_save(shell, qtbot):
     }  # fmt: skip
     assert [stored[c].result.value for c in ("Y1", "N1", "C1")] == ["不符合", "不符合", "不符合"]
     assert stored["D1"].result is None
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen popups cannot grab or raise
+def test_an_unset_date_opens_its_calendar_on_the_current_month(shell, qtbot):
+    page = _builder_editor(shell, qtbot, [make_item("D1", type=AnswerType.DATE, note_when_fail=False)])
+    edit = page.card("D1").control._field_widget()
+    assert edit.text() == "未填写"
+    QTest.mouseClick(edit, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(edit.width() - 6, edit.height() // 2))  # fmt: skip
+    calendar = edit.calendarWidget()
+    today = QDate.currentDate()
+    assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())
+    calendar.window().close()
+    assert page.stored().answers.get("D1") is None  # looking is not answering
 
 
 def test_number_item_shows_unit_and_passing_range(shell, qtbot):
@@ -268,6 +283,29 @@ def test_ctrl_page_down_goes_to_the_next_section(catering):
     assert catering.editor.focusWidget() is catering.editor.card(second)
 
 
+def test_typing_on_a_number_item_goes_into_its_field_and_is_saved(shell, qtbot):
+    page = _builder_editor(shell, qtbot, [make_item("N1", type=AnswerType.NUMBER, unit="℃", max=8.0)])
+    page.press("N1", Qt.Key.Key_1)
+    QTest.keyClicks(QApplication.focusWidget(), "2")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    stored = page.stored().answers["N1"]
+    assert (stored.value, stored.result.value) == ("12", "不符合")
+
+
+def test_enter_in_the_section_list_moves_into_the_items(catering):
+    nav = catering.editor.nav
+    nav.setFocus()
+    QTest.keyClick(nav, Qt.Key.Key_Down)
+    QTest.keyClick(nav, Qt.Key.Key_Return)
+    second = catering.editor.session.checklist.sections[1].items[0].code
+    assert catering.editor.focusWidget() is catering.editor.card(second)
+
+
+def test_focusing_the_editor_focuses_the_first_item(catering):
+    catering.editor.setFocus()
+    assert catering.editor.focusWidget() is catering.editor.card("SP01")
+
+
 def test_y_and_n_answer_yes_no_items(shell, qtbot):
     page = _builder_editor(
         shell, qtbot, [make_item("Y1", type=AnswerType.YESNO), make_item("Y2", type=AnswerType.YESNO)]
@@ -329,6 +367,18 @@ def test_orders_page_lists_failed_items_and_stores_an_order(catering, shell):
         ("SP01", "立即整改", today + timedelta(days=10))
     ]
     assert panel.cards["SP01"].form.isHidden()
+
+
+def test_an_order_left_on_an_item_that_no_longer_fails_can_be_removed(catering, shell):
+    catering.answer("SP01", "不符合")
+    catering.add_order("SP01", "Fix it", local_today(shell.clock))
+    catering.answer("SP01", "符合")
+    card = catering.orders_panel().cards["SP01"]
+    assert not card.orphan_note.isHidden()
+    remove = next(b for b in card.findChildren(QPushButton) if b.text() == "删除")
+    remove.click()
+    assert catering.stored().orders == []
+    assert "SP01" not in catering.orders_panel().cards
 
 
 def test_an_order_without_a_requirement_is_refused_with_a_message(catering):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from inspector_app.core.checklist import AnswerType, Result
@@ -59,6 +60,8 @@ def test_a_visit_from_login_to_a_read_only_finalized_record(qtbot, shell, tmp_pa
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    window.activateWindow()  # real focus moves: a hidden focused button must not make the window switch pages
+    qtbot.waitUntil(window.isActiveWindow)
 
     registry = RegistryPage(qtbot, window.show_page("registry"))
     assert registry.search("红山") == ["荆门市东宝区红山小吃店"]
@@ -94,12 +97,14 @@ def test_a_visit_from_login_to_a_read_only_finalized_record(qtbot, shell, tmp_pa
     deadline = local_today(shell.clock) + timedelta(days=7)
     for code in FAILING:
         page.add_order(code, "Fix within a week", deadline)
+    assert window.current_key() == "editor"
     page.sign("张伟")
     page.sign("李娜")
     page.sign("party")
     page.choose_handling("限期整改")
     assert page.missing() == []
     page.finalize()
+    assert window.current_key() == "editor"  # still on the record after all those clicks
 
     stored = page.stored()
     assert stored.status is RecordStatus.FINALIZED
@@ -113,3 +118,26 @@ def test_a_visit_from_login_to_a_read_only_finalized_record(qtbot, shell, tmp_pa
     assert page.card("SP03").details.note.isReadOnly()
     assert page.orders_panel().cards["SP03"].form.isHidden()
     assert shell.services.inspections.followups_due(days=30)  # the orders became 回头看 tasks
+
+
+def test_moving_between_sections_keeps_the_main_window_on_the_record(qtbot, shell, window_for):
+    """Hiding a focused item (section switch, conditional item, signed pad) must not hand the focus to the
+    window's page list, which would switch pages under the inspector."""
+    record_id = shell.start_draft()
+    window = window_for("zhangwei")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.open_inspection(record_id)
+    editor = window.page("editor").editor
+    page = EditorPage(qtbot, editor)
+    last = editor.session.checklist.sections[0].items[-1].code
+    page.press(last, Qt.Key.Key_1)  # answers and moves on into the next section
+    assert window.current_key() == "editor"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "editor"
+    page.answer("CY09", "是")
+    page.press("CY10", Qt.Key.Key_1)
+    page.answer("CY09", "否")  # CY10 disappears while it holds the focus
+    assert window.current_key() == "editor"
+    page.sign("张伟")
+    assert window.current_key() == "editor"

@@ -357,11 +357,21 @@ class TextControl(FieldControl):
         return self._edit
 
 
+class _DateEdit(QDateEdit):
+    """A date edit whose calendar opens on the current month while the date is still 未填写."""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        super().mousePressEvent(event)
+        if self.date() == DATE_UNSET and self.calendarWidget() is not None:
+            today = QDate.currentDate()
+            self.calendarWidget().setCurrentPage(today.year(), today.month())
+
+
 class DateControl(FieldControl):
     """A date (YYYY-MM-DD), recorded but not judged; the earliest date shows as 未填写."""
 
     def _build_field(self) -> None:
-        self._edit = QDateEdit(self)
+        self._edit = _DateEdit(self)
         self._edit.setDisplayFormat("yyyy-MM-dd")
         self._edit.setCalendarPopup(True)
         self._edit.setMinimumDate(DATE_UNSET)

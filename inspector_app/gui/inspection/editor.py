@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.accounts import User
 from inspector_app.core.checklist import Result, Section
+from inspector_app.core.verdicts import SEVERITY
 from inspector_app.gui.inspection.header import EditorHeader, clock_text, verdict_text
-from inspector_app.gui.inspection.items import ItemCard
+from inspector_app.gui.inspection.items import ItemCard, hide_keeping_focus
 from inspector_app.gui.inspection.navigation import NavigationModel, PageKind, SectionCounts
 from inspector_app.gui.inspection.photos import PhotoImporter, choose_photos
 from inspector_app.gui.inspection.session import RecordSession
@@ -139,6 +140,7 @@ class InspectionEditor(QWidget):
         session.saved.connect(self._saved)
         session.failed.connect(self._show_error)
         self.nav.selectionModel().currentChanged.connect(self._nav_changed)
+        self.nav.activated.connect(lambda index: self.show_row(index.row(), focus=True))  # Enter: into the page
         self.header.new_version_button.clicked.connect(self.create_new_version)
         self.header.pdf_button.clicked.connect(self.export_pdf)
         for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
@@ -202,6 +204,12 @@ class InspectionEditor(QWidget):
             refresh = getattr(page, "refresh", None)
             if callable(refresh):
                 refresh()
+            old = self.stack.currentWidget()
+            focus = QApplication.focusWidget() or self.window().focusWidget()
+            if old is not None and old is not page and focus is not None and old.isAncestorOf(focus):
+                # Hiding the focused widget would let Qt pass the focus to any widget of the window
+                # (even outside the editor); keep it in the section list instead.
+                self.nav.setFocus()
             self.stack.setCurrentWidget(page)
 
     def show_row(self, row: int, focus: bool = False) -> QWidget:
@@ -271,8 +279,10 @@ class InspectionEditor(QWidget):
             if isinstance(page, SectionPage):
                 for code, card in page.cards.items():
                     visible = self.session.is_visible(code)
-                    if card.isHidden() == visible:
-                        card.setVisible(visible)
+                    if visible and card.isHidden():
+                        card.show()
+                    elif not visible and not card.isHidden():
+                        hide_keeping_focus(card, self.nav)
         self._counts.clear()
         self.nav_model.refresh()
         self._refresh_header()
@@ -294,9 +304,13 @@ class InspectionEditor(QWidget):
     # ---- header and state --------------------------------------------------------------------------
     def _refresh_header(self) -> None:
         session = self.session
-        self.header.show_record(session.record, session.checklist.title)
+        self.header.show_record(
+            session.record, session.checklist.title, session.editable, session.can_correct
+        )
         answered, visible = session.progress()
-        self.header.show_progress(answered, visible, verdict_text(session.evaluation(), visible - answered))
+        evaluation = session.evaluation()
+        tone = ("ok", "warn", "fail")[SEVERITY[evaluation.verdict]]
+        self.header.show_progress(answered, visible, verdict_text(evaluation, visible - answered), tone)
 
     def _saved(self) -> None:
         self.header.mark_saved(clock_text(self.services.clock.now()))
@@ -328,6 +342,13 @@ class InspectionEditor(QWidget):
         page = self._pages.get(self.nav.currentIndex().row())
         if isinstance(page, SectionPage):
             page.ensureWidgetVisible(widget, 0, 24)
+
+    def focusInEvent(self, event: Any) -> None:
+        """``editor.setFocus()`` (the host does it after opening) lands on the first item of the page."""
+        super().focusInEvent(event)
+        page = self.stack.currentWidget()
+        target = page.first_visible() if isinstance(page, SectionPage) else page
+        (target or self.nav).setFocus()
 
     def refresh(self) -> None:
         """Re-read the record (the window calls this whenever the page is shown again)."""

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.clock import local_display
 from inspector_app.core.evaluation import Evaluation
 from inspector_app.gui.inspection.answers import TYPING_SAVE_MS
+from inspector_app.gui.inspection.items import hide_keeping_focus
 from inspector_app.gui.inspection.session import RecordSession
 
 _CODE = re.compile(r"^([A-Z]{1,4}[0-9]{1,3}(?:-[0-9]+)?) ")
@@ -95,6 +96,9 @@ class FinalizePanel(QScrollArea):
         self.handling_box = QWidget(card)
         self.handling_layout = QHBoxLayout(self.handling_box)
         self.handling_layout.setContentsMargins(0, 0, 0, 0)
+        self.handling_label = QLabel(self.handling_box)
+        self.handling_layout.addWidget(self.handling_label)
+        self.handling_layout.addStretch(1)
         self.handling_group = QButtonGroup(self.handling_box)
         self.handling_group.buttonClicked.connect(lambda b: self.session.set_handling(b.property("handling")))
         for widget in (self.verdict, self.tally, self.extra, self.handling_box):
@@ -110,7 +114,7 @@ class FinalizePanel(QScrollArea):
         layout.addWidget(self.missing_title)
         self.missing_list = QListWidget(card)
         self.missing_list.setAccessibleName("尚缺内容")
-        self.missing_list.setMaximumHeight(180)
+        self.missing_list.setMaximumHeight(240)
         self.missing_list.itemActivated.connect(self._missing_activated)
         layout.addWidget(self.missing_list)
         hint = QLabel("双击或按 Enter 转到该项。", card)
@@ -187,37 +191,36 @@ class FinalizePanel(QScrollArea):
             self._show_final()
 
     def _show_handlings(self, evaluation: Evaluation) -> None:
-        for button in self._handling_buttons:
-            self.handling_group.removeButton(button)
-            button.deleteLater()
-        self._handling_buttons = []
-        while self.handling_layout.count():
-            item = self.handling_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        """The handling line: plain text, or radio buttons when the verdict offers a choice."""
         record = self.session.record
-        if not self.session.editable:
-            self.handling_layout.addWidget(QLabel(f"处理措施：{record.handling}", self.handling_box))
-            return
-        if not evaluation.needs_handling_choice:
-            self.handling_layout.addWidget(
-                QLabel(f"处理措施：{evaluation.handlings[0].value}", self.handling_box)
-            )
-            return
-        self.handling_layout.addWidget(QLabel("处理措施（请选择）：", self.handling_box))
-        for handling in evaluation.handlings:
-            button = QRadioButton(handling.value, self.handling_box)
-            button.setProperty("handling", handling.value)
-            button.setChecked(record.handling == handling.value)
-            self.handling_group.addButton(button)
-            self.handling_layout.addWidget(button)
-            self._handling_buttons.append(button)
-        self.handling_layout.addStretch(1)
+        choosing = self.session.editable and evaluation.needs_handling_choice
+        options = tuple(h.value for h in evaluation.handlings) if choosing else ()
+        if options != tuple(b.property("handling") for b in self._handling_buttons):
+            for button in self._handling_buttons:  # rebuilt only when the options change
+                self.handling_group.removeButton(button)
+                button.hide()
+                button.deleteLater()
+            self._handling_buttons = []
+            for value in options:
+                button = QRadioButton(value, self.handling_box)
+                button.setProperty("handling", value)
+                self.handling_group.addButton(button)
+                self.handling_layout.insertWidget(self.handling_layout.count() - 1, button)
+                self._handling_buttons.append(button)
+        for button in self._handling_buttons:
+            button.setChecked(record.handling == button.property("handling"))
+        if choosing:
+            self.handling_label.setText("处理措施（请选择）：")
+        elif self.session.editable:
+            self.handling_label.setText(f"处理措施：{evaluation.handlings[0].value}")
+        else:
+            self.handling_label.setText(f"处理措施：{record.handling}")
 
     def _show_missing(self, problems: list[str]) -> None:
         self.missing_list.clear()
         for problem in problems:
-            QListWidgetItem(problem, self.missing_list)
+            QListWidgetItem(problem, self.missing_list).setToolTip(problem)
+        self.missing_list.scrollToTop()
         blocked = bool(problems)
         self.missing_title.setText(
             f"尚不能定稿，还缺 {len(problems)} 项：" if blocked else "内容已齐全，可以定稿。"
@@ -257,9 +260,18 @@ class FinalizePanel(QScrollArea):
 
     # ---- finalizing --------------------------------------------------------------------------------
     def _confirming(self, on: bool) -> None:
-        for widget in (self.confirm_text, self.confirm_button, self.cancel_button):
-            widget.setVisible(on)
-        self.finalize_button.setVisible(not on and self.session.editable)
+        """Swap 定稿… for the inline confirmation (and back), keeping the keyboard focus on the buttons."""
+        showing = (
+            (self.confirm_text, self.confirm_button, self.cancel_button) if on else (self.finalize_button,)
+        )
+        hiding = (
+            (self.finalize_button,) if on else (self.confirm_text, self.confirm_button, self.cancel_button)
+        )
+        for widget in showing:
+            widget.setVisible(widget is not self.finalize_button or self.session.editable)
+        target = self.cancel_button if on else (self.finalize_button if self.session.editable else None)
+        for widget in hiding:
+            hide_keeping_focus(widget, target)
         if on:
             self.cancel_button.setFocus()
 

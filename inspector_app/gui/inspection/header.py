@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushBu
 
 from inspector_app.core.clock import CHINA_TZ
 from inspector_app.core.evaluation import Evaluation
+from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import Inspection
 
 ERROR_SHOW_MS = 15000
@@ -74,30 +75,31 @@ class EditorHeader(QFrame):
         self._error_timer.setInterval(ERROR_SHOW_MS)
         self._error_timer.timeout.connect(self.error.hide)
 
-    def show_record(self, record: Inspection, checklist_title: str) -> None:
+    def show_record(
+        self, record: Inspection, checklist_title: str, editable: bool, can_correct: bool
+    ) -> None:
+        """Title, status badge and the buttons of finalized records (创建更正版本 only if ``can_correct``)."""
         party = record.business
         equipment = f"　设备 {record.equipment_code}" if record.equipment_code else ""
         version = f"（更正第{record.version}版）" if record.version > 1 else ""
         self.title.setText(f"<b>{party.name}</b>　{checklist_title}{version}{equipment}")
         self.title.setToolTip(f"{party.uscc}　{party.address}")
-        editable = record.status.editable
+        draft = record.status is RecordStatus.DRAFT
         self.status.setText(record.status.label if editable else f"{record.status.label}（只读）")
-        self.status.setProperty("tone", "draft" if editable else "final")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
-        self.new_version_button.setVisible(not editable)
-        self.pdf_button.setVisible(not editable)
-        if not editable and record.document_no:
-            self.saved.setText(f"文书编号 {record.document_no}")
-        elif editable:
-            self.saved.setText("每项改动自动保存")
+        _set_tone(self.status, "draft" if draft else "final")
+        self.new_version_button.setVisible(can_correct)
+        self.pdf_button.setVisible(not draft)
+        if not draft:
+            self.saved.setText(f"文书编号 {record.document_no}" if record.document_no else "")
 
-    def show_progress(self, answered: int, visible: int, preview: str) -> None:
+    def show_progress(self, answered: int, visible: int, preview: str, tone: str = "") -> None:
+        """Progress bar and verdict preview; ``tone`` is ok / warn / fail (the preview's colour)."""
         self.progress.setMaximum(max(visible, 1))
         self.progress.setValue(answered)
         if visible == 0:
             self.progress.setFormat("无检查项")
         self.verdict.setText(preview)
+        _set_tone(self.verdict, tone)
 
     def mark_saved(self, when: str) -> None:
         self.saved.setText(f"已自动保存 {when}")
@@ -107,6 +109,13 @@ class EditorHeader(QFrame):
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self._error_timer.start()
+
+
+def _set_tone(label: QLabel, tone: str) -> None:
+    if label.property("tone") != tone:
+        label.setProperty("tone", tone)
+        label.style().unpolish(label)
+        label.style().polish(label)
 
 
 def clock_text(now_utc) -> str:  # noqa: ANN001 - an aware datetime

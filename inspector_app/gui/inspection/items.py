@@ -21,7 +21,16 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
 )
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from inspector_app.core.checklist import Item, Result
 from inspector_app.core.records import Answer
@@ -29,6 +38,22 @@ from inspector_app.gui.inspection.answers import TYPING_SAVE_MS, AnswerControl, 
 from inspector_app.gui.inspection.photos import PhotoStrip, image_paths
 
 KEY_MARK = "★ 重点"
+
+
+def hide_keeping_focus(widget: QWidget, fallback: QWidget | None = None) -> None:
+    """Hide ``widget``; if it holds the keyboard focus, first hand it to ``fallback`` or the nearest focusable
+    ancestor. (Left alone, Qt passes the focus along the window's chain — possibly to the main window's page
+    list, which would switch pages under the inspector.)"""
+    focus = QApplication.focusWidget() or widget.window().focusWidget()
+    if focus is not None and (focus is widget or widget.isAncestorOf(focus)):
+        target = fallback or widget.parentWidget()
+        while target is not None and (
+            target.focusPolicy() == Qt.FocusPolicy.NoFocus or not target.isVisible()
+        ):
+            target = target.parentWidget()
+        if target is not None:
+            target.setFocus()
+    widget.hide()
 
 
 def repolish(widget: QWidget) -> None:
@@ -275,7 +300,10 @@ class ItemCard(QFrame):
         if not (failing or note or photos) and self._details is None:
             return
         details = self._ensure_details()
-        details.setVisible(bool(failing or note or photos))
+        if failing or note or photos:
+            details.show()
+        elif not details.isHidden():
+            hide_keeping_focus(details, self)
         if details.note.text() != note and not details.note.hasFocus():
             details.note.setText(note)
         self._saved_note = note if not details.note.hasFocus() else self._saved_note
@@ -352,12 +380,18 @@ class ItemCard(QFrame):
         details.note.setFocus()
 
     # ---- keyboard and drops ------------------------------------------------------------------------
+    def _keys_are_mine(self) -> bool:
+        """Whether a key was typed on the card itself (not bubbled up from its note or field). Asks the
+        window's focus widget, which is right even while the window is not the active one."""
+        return self.window().focusWidget() in (self, None)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         plain = not (
             event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         )
-        if self._editable and plain and self.hasFocus():
+        mine = self._keys_are_mine()
+        if self._editable and plain and mine:
             value = self.control.value_for_key(event)
             if value is not None:
                 self.answered.emit(self.code, value, True)
@@ -366,17 +400,23 @@ class ItemCard(QFrame):
                 self.add_photos_requested.emit(self.code)
                 return
         # J/K only on the card itself: inside a text field they are letters.
-        down = key == Qt.Key.Key_Down or (key == Qt.Key.Key_J and self.hasFocus())
-        up = key == Qt.Key.Key_Up or (key == Qt.Key.Key_K and self.hasFocus())
+        down = key == Qt.Key.Key_Down or (key == Qt.Key.Key_J and mine)
+        up = key == Qt.Key.Key_Up or (key == Qt.Key.Key_K and mine)
         if plain and (down or up):
             self.move_requested.emit(1 if down else -1)
             return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.hasFocus():
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mine:
             if self.has_visible_details() and self._editable:
                 self.focus_note()
             else:
                 self.control.start_editing()
             return
+        if mine and plain and self._editable and event.text().isprintable() and event.text().strip():
+            # Typing on a number/text item goes straight into its field.
+            field = self.focusWidget() if self.control.start_editing() else None
+            if field is not None and field is not self:
+                QApplication.sendEvent(field, QKeyEvent(event.type(), key, event.modifiers(), event.text()))
+                return
         super().keyPressEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

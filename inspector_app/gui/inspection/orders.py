@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.checklist import Family, Item
 from inspector_app.core.records import FiveImplementations, RectificationOrder
-from inspector_app.gui.inspection.items import KEY_MARK
+from inspector_app.gui.inspection.items import KEY_MARK, hide_keeping_focus
 from inspector_app.gui.inspection.session import RecordSession
 
 DEFAULT_DAYS = 7
@@ -107,11 +107,16 @@ class OrderCard(QFrame):
         super().__init__(parent)
         self.item = item
         self.setObjectName("panelCard")
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # takes the focus when its form is put away
         layout = QVBoxLayout(self)
         mark = f"　{KEY_MARK}" if item.key else ""
         title = QLabel(f"<b>{item.code}</b>{mark}　{item.text}", self)
         title.setWordWrap(True)
         layout.addWidget(title)
+        self.orphan_note = QLabel("该项已不再判定为不符合，请删除其整改要求。", self)
+        self.orphan_note.setProperty("role", "warn")
+        self.orphan_note.hide()
+        layout.addWidget(self.orphan_note)
         self._issued = QVBoxLayout()
         layout.addLayout(self._issued)
         self.form = QWidget(self)
@@ -158,7 +163,16 @@ class OrderCard(QFrame):
                 remove.clicked.connect(lambda _=False, oid=order.id: self.remove_requested.emit(oid))
                 row.addWidget(remove)
             self._issued.addWidget(line)
-        self.form.setVisible(editable and not orders)
+        if editable and not orders:
+            self.form.show()
+        elif not self.form.isHidden():
+            hide_keeping_focus(self.form, self)
+
+    def set_orphaned(self, orphaned: bool) -> None:
+        """The item is no longer 不符合: its order should be removed."""
+        self.orphan_note.setVisible(orphaned)
+        if orphaned and not self.form.isHidden():
+            hide_keeping_focus(self.form, self)
 
     def clear_form(self) -> None:
         self.requirement.clear()
@@ -197,10 +211,16 @@ class OrdersPanel(QScrollArea):
     def refresh(self) -> None:
         failed = self.session.failed_items()
         codes = [i.code for i in failed]
-        for code in [c for c in self.cards if c not in codes]:
-            self.cards.pop(code).deleteLater()
+        orders = self.session.record.orders
+        # Orders of items no longer failing stay listed (with a warning) so they can be removed.
+        orphans = [o.item_code for o in orders if o.item_code not in codes]
+        shown = [*failed, *(self.session.checklist.item(c) for c in dict.fromkeys(orphans))]
+        for code in [c for c in self.cards if c not in {i.code for i in shown}]:
+            card = self.cards.pop(code)
+            hide_keeping_focus(card, self)
+            card.deleteLater()
         editable = self.session.editable
-        for position, item in enumerate(failed):
+        for position, item in enumerate(shown):
             card = self.cards.get(item.code)
             if card is None:
                 card = OrderCard(item, self.session, self)
@@ -208,8 +228,8 @@ class OrdersPanel(QScrollArea):
                 card.remove_requested.connect(self.session.remove_order)
                 self.cards[item.code] = card
             self._cards_box.insertWidget(position, card)
-            orders = [o for o in self.session.record.orders if o.item_code == item.code]
-            card.show_orders(orders, editable)
+            card.show_orders([o for o in orders if o.item_code == item.code], editable)
+            card.set_orphaned(item.code not in codes)
         equipment = self.session.checklist.family is Family.EQUIPMENT
         if not failed:
             self.hint.setText("没有判定为不符合的检查项，无需下达整改要求。")

@@ -20,6 +20,7 @@ from inspector_app.core.checklist import Checklist, Item, Result
 from inspector_app.core.clock import local_today
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.evaluation import Evaluation, evaluate
+from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import Answer, FiveImplementations, Inspection, RectificationOrder, SignerRole
 from inspector_app.services.media import PreparedImage
 
@@ -74,6 +75,12 @@ class RecordSession(QObject):
     @property
     def editable(self) -> bool:
         return self.record.status.editable and not self.read_only
+
+    @property
+    def can_correct(self) -> bool:
+        """Whether this user may start a correction (新版本) of the record: finalized or returned ones."""
+        correctable = self.record.status in (RecordStatus.FINALIZED, RecordStatus.RETURNED)
+        return correctable and not self.read_only
 
     @property
     def attributes(self) -> dict[str, str]:

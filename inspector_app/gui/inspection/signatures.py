@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.records import Signature, SignerRole
+from inspector_app.gui.inspection.items import hide_keeping_focus
 from inspector_app.gui.inspection.session import RecordSession
 from inspector_app.gui.inspection.signature_pad import SignaturePad
 
@@ -74,6 +75,7 @@ class SignerCard(QFrame):
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.sign_button)
         layout.addLayout(buttons)
+        layout.addStretch(1)  # keep the title at the top when the neighbour card is taller
         self.pad.changed.connect(self._pad_changed)
         self._pad_changed()
 
@@ -88,10 +90,14 @@ class SignerCard(QFrame):
         self._set_drawing(True)
         self.pad.setFocus()
 
-    def _set_drawing(self, drawing: bool) -> None:
+    def _set_drawing(self, drawing: bool, can_redo: bool = False) -> None:
+        self.redo_button.setVisible(can_redo and not drawing)
+        fallback = self.redo_button if self.redo_button.isVisible() else None
         for widget in (self.pad, self.clear_button, self.sign_button):
-            widget.setVisible(drawing)
-        self.redo_button.setVisible(not drawing and self.isEnabled())
+            if drawing:
+                widget.show()
+            else:
+                hide_keeping_focus(widget, fallback)
 
     def show_signature(self, signature: Signature | None, image: bytes | None, editable: bool) -> None:
         """Show the stored state; a draft without a signature shows the pad."""
@@ -111,8 +117,7 @@ class SignerCard(QFrame):
             self.state.setText("尚未签名" if editable else "未签名")
         self.setEnabled(True)
         self.pad.clear()
-        self._set_drawing(editable and not signed)
-        self.redo_button.setVisible(editable and signed)
+        self._set_drawing(editable and not signed, can_redo=editable and signed)
 
 
 class RefusalBox(QFrame):

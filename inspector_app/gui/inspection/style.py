@@ -6,6 +6,9 @@ EDITOR_QSS = """
 #editorHeader { background: #f5f7f9; border-bottom: 1px solid #d5dbe1; }
 #editorTitle { font-size: 12pt; color: #263238; }
 #verdictPreview { font-weight: bold; color: #263238; padding-left: 8px; }
+#verdictPreview[tone="ok"] { color: #2e7d32; }
+#verdictPreview[tone="warn"] { color: #b26a00; }
+#verdictPreview[tone="fail"] { color: #c62828; }
 #statusBadge { border-radius: 8px; padding: 2px 10px; }
 #statusBadge[tone="draft"] { background: #fff3e0; color: #b26a00; }
 #statusBadge[tone="final"] { background: #e8f5e9; color: #2e7d32; font-weight: bold; }

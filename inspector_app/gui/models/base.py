@@ -16,11 +16,20 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 #: ``index.data(ID_ROLE)`` is the id of the row (a USCC, a record id, a user id…).
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = int(Qt.ItemDataRole.UserRole.value) + 1
 #: ``index.data(ROW_ROLE)`` is the fetched row object (or None when it cannot be fetched).
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+ROW_ROLE = int(Qt.ItemDataRole.UserRole.value) + 2
 
 Index = QModelIndex | QPersistentModelIndex
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ROW_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, ROW_ROLE})
+_ALIGN_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_ALIGN_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class IdTableModel(QAbstractTableModel):
         self._fetch_one = fetch_one
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._cache_size = self._base_cache_size = cache_size
+        self._text_cache: dict[str, tuple[str, ...]] = {}
         self._ids: list[str] = []
 
     # -- content -------------------------------------------------------------------------------------
@@ -61,6 +71,7 @@ class IdTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = list(ids)
         self._cache.clear()
+        self._text_cache.clear()
         prefetched = prefetched or {}
         # Rows handed over by a worker are all kept, however many: painting must never wait for them.
         self._cache_size = max(self._base_cache_size, len(prefetched))
@@ -85,8 +96,10 @@ class IdTableModel(QAbstractTableModel):
         """Forget cached rows (one or all) and repaint: call after the data changed."""
         if item_id is None:
             self._cache.clear()
+            self._text_cache.clear()
         else:
             self._cache.pop(item_id, None)
+            self._text_cache.pop(item_id, None)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
 
@@ -125,42 +138,43 @@ class IdTableModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Hot path while painting (~7 calls per visible cell): plain int compares, per-row texts cached.
+        if role not in _ROW_ROLES and role != ID_ROLE:
+            return None
+        row_number = index.row()
+        if not index.isValid() or not (0 <= row_number < len(self._ids)):
             return None
         if role == ID_ROLE:
-            return self._ids[index.row()]
-        if role not in _ROW_ROLES:
-            return None
-        row = self.row_object(index.row())
+            return self._ids[row_number]
+        column_number = index.column()
+        if role == _ALIGN:
+            return _ALIGN_RIGHT if self._columns[column_number].align_right else _ALIGN_LEFT
+        row = self.row_object(row_number)
         if role == ROW_ROLE:
             return row
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if row is None:
-            return "（已删除）" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else column.text(row) or None
-        if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
+            return "（已删除）" if role == _DISPLAY and column_number == 0 else None
+        if role == _DISPLAY:
+            return self._texts(row_number, row)[column_number]
+        column = self._columns[column_number]
+        if role == _TOOLTIP:
+            return column.tooltip(row) if column.tooltip else self._texts(row_number, row)[column_number] or None
+        if column.color is not None:  # _FOREGROUND
             return column.color(row)
         return None
 
+    def _texts(self, row_number: int, row: Any) -> tuple[str, ...]:
+        item_id = self._ids[row_number]
+        texts = self._text_cache.get(item_id)
+        if texts is None:
+            texts = tuple(column.text(row) for column in self._columns)
+            if len(self._text_cache) >= self._cache_size:
+                self._text_cache.clear()
+            self._text_cache[item_id] = texts
+        return texts
+
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
 
-_ROW_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        ROW_ROLE,
-    }
-)

@@ -20,13 +20,16 @@ from inspector_app.gui.pages.widgets import IdTable, hint_label, on_escape, titl
 from inspector_app.gui.workers import LatestOnlyRunner, run_task
 
 RESULT_LIMIT = 200
+#: Rows read together with the ids (about two screens); the rest are fetched when scrolled to.
+PREFETCH_ROWS = 60
 THROTTLE_MS = 150
 
 
 def search_businesses(registry: Any, query: str, limit: int = RESULT_LIMIT) -> tuple[str, list[str], dict[str, Any]]:
-    """(query, USCCs best first, USCC → Business) — runs on the worker thread."""
-    found = registry.search(query, limit)
-    return query, [b.uscc for b in found], {b.uscc: b for b in found}
+    """(query, USCCs best first, USCC → Business for the first rows) — runs on the worker thread."""
+    ids = registry.search_ids(query, limit)
+    rows = registry.get_many(ids[:PREFETCH_ROWS]) if ids else []
+    return query, ids, {b.uscc: b for b in rows}
 
 
 class SearchView(QWidget):

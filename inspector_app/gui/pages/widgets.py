@@ -43,6 +43,8 @@ class IdTable(QTableView):
         self.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users move between controls
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(26)
+        # One row height for all rows: no per-row size queries when a model with many rows is reset.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -98,6 +100,11 @@ class Card(QFrame):
         self.empty = hint_label("", "emptyText")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.empty.hide()
+
+    def add(self, widget: QWidget, stretch: int = 0) -> QWidget:
+        """Append any widget under the title."""
+        self.layout_.addWidget(widget, stretch)
+        return widget
 
     def set_body(self, widget: QWidget) -> QWidget:
         """The main widget (a table); replaced by the empty text when there is nothing to show."""
