@@ -18,12 +18,14 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inspector_app.core.clock import utc_iso  # noqa: E402
+from inspector_app.core.registry import Business  # noqa: E402
 from inspector_app.paths import DataHome  # noqa: E402
 from inspector_app.services.app import Services  # noqa: E402
 from inspector_app.services.fake_registry import generate_businesses  # noqa: E402
@@ -42,7 +44,7 @@ def load(services: Services, rows: int) -> tuple[list[str], list[str], list[str]
     codes: list[str] = []
     letters: list[str] = []
 
-    def stream():  # type: ignore[no-untyped-def]
+    def stream() -> Iterator[tuple[Business, str]]:
         for business in generate_businesses(rows):
             names.append(business.name)
             codes.append(business.uscc)
@@ -80,6 +82,20 @@ def timings(run: Callable[[str], object], queries: list[str]) -> list[float]:
     return result
 
 
+def searcher(services: Services, counts: list[int]) -> Callable[[str], None]:
+    def run(query: str) -> None:
+        counts.append(len(services.registry.search(query, 50)))
+
+    return run
+
+
+def scanner(conn: Any, sql: str, pattern: str) -> Callable[[str], None]:
+    def run(query: str) -> None:
+        conn.execute(sql, [pattern.format(q=query)]).fetchall()
+
+    return run
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -110,22 +126,20 @@ def main() -> None:
         timings(
             lambda q: services.registry.search(q, 50), [group[0] for group in queries.values()]
         )  # warm-up
-        p50, p95, scan_p50, scan_limit_p50, speedup, hits = {}, {}, {}, {}, {}, {}
+        p50: dict[str, float] = {}
+        p95: dict[str, float] = {}
+        scan_p50: dict[str, float] = {}
+        scan_limit_p50: dict[str, float] = {}
+        speedup: dict[str, float] = {}
+        hits: dict[str, list[int]] = {}
         for kind, group in queries.items():
             counts = hits.setdefault(kind, [])
-            search_ms = timings(
-                lambda q, counts=counts: counts.append(len(services.registry.search(q, 50))), group
-            )
+            search_ms = timings(searcher(services, counts), group)
             column, pattern = SCANS[kind]
             sample = group[: args.scan_queries]
             full = f"SELECT rid FROM businesses WHERE {column} LIKE ?"
-            scan_ms = timings(
-                lambda q, sql=full, p=pattern: conn.execute(sql, [p.format(q=q)]).fetchall(), sample
-            )
-            limited = full + " LIMIT 50"
-            limit_ms = timings(
-                lambda q, sql=limited, p=pattern: conn.execute(sql, [p.format(q=q)]).fetchall(), sample
-            )
+            scan_ms = timings(scanner(conn, full, pattern), sample)
+            limit_ms = timings(scanner(conn, full + " LIMIT 50", pattern), sample)
             p50[kind], p95[kind] = percentile(search_ms, 0.5), percentile(search_ms, 0.95)
             scan_p50[kind], scan_limit_p50[kind] = statistics.median(scan_ms), statistics.median(limit_ms)
             speedup[kind] = scan_p50[kind] / p50[kind]
