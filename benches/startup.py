@@ -121,11 +121,8 @@ def time_child(code: str, *args: str) -> dict[str, float]:
 
 def lazy_modules_loaded(home: Path) -> list[str]:
     """Heavy libraries imported by the time the home page loaded (should be none)."""
-    probe = APP.replace(
-        'print("home", flush=True)',
-        'print("home", flush=True), print("mods", *sorted({m.split(".")[0] for m in sys.modules} & set(%r)))'
-        % (UNLAZY,),
-    )
+    loaded = f'print("mods", *sorted({{m.split(".")[0] for m in sys.modules}} & set({UNLAZY!r})))'
+    probe = APP.replace('print("home", flush=True)', f'print("home", flush=True), {loaded}')
     out = subprocess.run(
         [sys.executable, "-c", probe, str(home)],
         capture_output=True,
@@ -174,12 +171,23 @@ def main() -> None:
         f"登录 usable at {med['login_ready']:.3f}s; heavy modules at start: {heavy or 'none'}; "
         f"platform {_env()['QT_QPA_PLATFORM']}"
     )
-    print(json.dumps({
-        "bench": "startup", "app_s": round(med["app"], 4), "bare_s": round(med["bare"], 4),
-        "ratio": round(ratio, 3), "home_loaded_s": round(med["home"], 4), "login_dialog_s": round(med["login"], 4),
-        "login_ratio": round(login_ratio, 3), "login_usable_s": round(med["login_ready"], 4),
-        "heavy_modules": heavy, "platform": _env()["QT_QPA_PLATFORM"], "runs": args.runs,
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "startup",
+                "app_s": round(med["app"], 4),
+                "bare_s": round(med["bare"], 4),
+                "ratio": round(ratio, 3),
+                "home_loaded_s": round(med["home"], 4),
+                "login_dialog_s": round(med["login"], 4),
+                "login_ratio": round(login_ratio, 3),
+                "login_usable_s": round(med["login_ready"], 4),
+                "heavy_modules": heavy,
+                "platform": _env()["QT_QPA_PLATFORM"],
+                "runs": args.runs,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,13 @@ def users() -> None:
 @users.command("add")
 @click.argument("username")
 @click.option("--name", "display_name", required=True, help="姓名（显示在界面和检查记录上）")
-@click.option("--role", type=click.Choice(sorted(_ROLE_CHOICES)), default="inspector", show_default=True, help=_ROLE_HELP)
+@click.option(
+    "--role",
+    type=click.Choice(sorted(_ROLE_CHOICES)),
+    default="inspector",
+    show_default=True,
+    help=_ROLE_HELP,
+)
 @click.option("--badge", default="", help="执法证号（检查员必填，如 42080220230012）")
 @click.option("--area", default="", help="辖区，如 东宝区")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（供脚本使用）；否则交互输入两次")

@@ -27,8 +27,12 @@ __all__ = ["DEMO_HINT", "Session", "demo_setup", "main", "open_services", "parse
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="inspector-app", description="市场监管现场检查 — 桌面程序")
     parser.add_argument("--home", help="数据目录；默认取 INSPECTOR_HOME 或系统用户数据目录")
-    parser.add_argument("--demo", action="store_true", help="数据目录为空时填入演示数据和演示账号（密码 demo1234）")
-    parser.add_argument("--screenshot-dir", help="（需配合 --demo）依次打开主要界面并截图保存到该目录，然后退出")
+    parser.add_argument(
+        "--demo", action="store_true", help="数据目录为空时填入演示数据和演示账号（密码 demo1234）"
+    )
+    parser.add_argument(
+        "--screenshot-dir", help="（需配合 --demo）依次打开主要界面并截图保存到该目录，然后退出"
+    )
     parser.add_argument("--quit-after", type=float, default=0, help="启动若干秒后自动退出（自动化测试用）")
     return parser.parse_args(list(argv) if argv is not None else None)
 

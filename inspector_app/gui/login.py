@@ -139,7 +139,9 @@ class LoginDialog(QDialog):
             return
         self.error.hide()
         self._set_busy(True)
-        run_task(self._accounts.authenticate, name, password, on_finished=self._accepted, on_failed=self._failed)
+        run_task(
+            self._accounts.authenticate, name, password, on_finished=self._accepted, on_failed=self._failed
+        )
 
     def _accepted(self, user: User) -> None:
         self._set_busy(False)

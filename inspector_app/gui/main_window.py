@@ -298,8 +298,14 @@ class MainWindow(QMainWindow):
 
     def _show_shortcuts(self) -> None:
         lines = [f"Alt+{n}　{self._entries[k].title}" for n, k in enumerate(self.page_keys()[:9], start=1)]
-        lines += ["Ctrl+F　查找主体", "F5　刷新当前页面", "Enter / 双击　打开选中的行", "Esc　返回上一级",
-                  "Ctrl+Shift+L　退出登录", "Ctrl+Q　退出程序"]
+        lines += [
+            "Ctrl+F　查找主体",
+            "F5　刷新当前页面",
+            "Enter / 双击　打开选中的行",
+            "Esc　返回上一级",
+            "Ctrl+Shift+L　退出登录",
+            "Ctrl+Q　退出程序",
+        ]
         QMessageBox.information(self, "快捷键", "\n".join(lines))
 
 

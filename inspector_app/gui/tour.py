@@ -85,7 +85,7 @@ class Tour(QObject):
         dialog.username.setText("zhangwei")
         dialog.password.setText(DEMO_PASSWORD)
         yield from self._settle()
-        self.save(grab_screen(), "01-login.png")
+        self.save(grab_screen(), "login.png")
         dialog.login_button.click()
         yield lambda: self.session.window is not None
         window = self.session.window
@@ -93,32 +93,33 @@ class Tour(QObject):
         home = window.page("home")
         yield lambda: not home.is_loading
         yield from self._settle()
-        self.save(window.grab(), "02-home.png")
+        self.save(window.grab(), "home.png")
         registry = window.show_page("registry")
         registry.focus_search()
         yield lambda: registry.search.count_label.text() != ""
         registry.search.set_query("荆门")
         yield lambda: registry.search.shown_query() == "荆门"
         yield from self._settle()
-        self.save(window.grab(), "03-registry-search.png")
+        self.save(window.grab(), "registry-search.png")
         registry.search.set_query("jmyp")
         yield lambda: registry.search.shown_query() == "jmyp"
         yield from self._settle()
-        self.save(window.grab(), "04-registry-pinyin.png")
+        self.save(window.grab(), "registry-pinyin.png")
         yield from self._business(window, registry)
         records = window.show_page("inspections")
         records.set_filters(mine=False)
         yield from self._settle()
-        self.save(window.grab(), "06-inspections.png")
+        self.save(window.grab(), "inspections.png")
 
     def _business(self, window: Any, registry: Any) -> Iterator[Wait]:
-        """The page of a business that has inspection records (the first one in the records list)."""
+        """The page of a business with inspection records (an equipment unit if there is one)."""
         records = window.page("inspections")
         records.set_filters(mine=False)
-        if records.model.rowCount() == 0:
+        summaries = [records.model.row_object(n) for n in range(records.model.rowCount())]
+        if not summaries:
             return
-        summary = records.model.row_object(0)
-        window.open_business(summary.uscc)
+        chosen = next((s for s in summaries if s.family == "equipment" and s.verdict), summaries[0])
+        window.open_business(chosen.uscc)
         yield from self._settle()
-        self.save(window.grab(), "05-business.png")
+        self.save(window.grab(), "business.png")
         registry.show_search()

@@ -70,7 +70,9 @@ _LIVE: set[Task] = set()
 class Task(QRunnable):
     """A function run once on a :class:`QThreadPool` thread; results come back through :attr:`signals`."""
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)  # Python owns it (kept in _LIVE until done)
         self.fn = fn
@@ -155,7 +157,9 @@ class LatestOnlyRunner(QObject):
     failed = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(self, fn: Callable[..., Any], parent: QObject | None = None, pool: QThreadPool | None = None):
+    def __init__(
+        self, fn: Callable[..., Any], parent: QObject | None = None, pool: QThreadPool | None = None
+    ):
         super().__init__(parent)
         self._fn = fn
         self._generation = 0

@@ -174,8 +174,8 @@ class AccountService:
         if failures < MAX_FAILURES:
             self.repo.save_failure_state(name, FailureState(failures, lockouts, utc_iso(now), ""))
             left = MAX_FAILURES - failures
-            lock = wait_text(lock_duration(lockouts + 1))
-            raise LoginFailed(f"用户名或密码错误；再错 {left} 次将锁定 {lock}")
+            next_lock = wait_text(lock_duration(lockouts + 1))
+            raise LoginFailed(f"用户名或密码错误；再错 {left} 次将锁定 {next_lock}")
         lockouts += 1
         lock = lock_duration(lockouts)
         self.repo.save_failure_state(name, FailureState(0, lockouts, utc_iso(now), utc_iso(now + lock)))

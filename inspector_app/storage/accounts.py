@@ -91,7 +91,9 @@ class AccountRepository:
 
     def count_active(self, role: Role) -> int:
         return int(
-            self.db.execute("SELECT count(*) FROM users WHERE role = ? AND active = 1", [role.value]).fetchone()[0]
+            self.db.execute(
+                "SELECT count(*) FROM users WHERE role = ? AND active = 1", [role.value]
+            ).fetchone()[0]
         )
 
     def set_password_hash(self, user_id: str, password_hash: str, changed_at: str) -> None:

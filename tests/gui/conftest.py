@@ -46,7 +46,9 @@ class Shell:
     clock: FixedClock
     users: dict[str, User] = field(default_factory=dict)
 
-    def start_draft(self, business: int = 0, by: str = "zhangwei", form_id: str = "food.small_catering") -> str:
+    def start_draft(
+        self, business: int = 0, by: str = "zhangwei", form_id: str = "food.small_catering"
+    ) -> str:
         """A draft started through the service by ``by`` with a second inspector; returns its id."""
         partner = "zhangwei" if by == "lina" else "lina"
         crew = [Inspector(u.display_name, u.badge_no, u.id) for u in (self.users[by], self.users[partner])]
@@ -72,10 +74,18 @@ def make_shell(root) -> Shell:
         shell.users[username] = accounts.create_user(admin, username, name, role, PASSWORD, badge_no=badge)
     services.registry.upsert_many(
         [
-            Business(uscc_of(n), name, kind, address=f"湖北省荆门市{area}{n + 1}号", area=area,
-                     responsible="王红山", phone="13800000000",
-                     licence_no="JY14208020000001" if kind in (BusinessKind.SMALL_CATERING,
-                                                               BusinessKind.FOOD_RETAIL) else "")
+            Business(
+                uscc_of(n),
+                name,
+                kind,
+                address=f"湖北省荆门市{area}{n + 1}号",
+                area=area,
+                responsible="王红山",
+                phone="13800000000",
+                licence_no="JY14208020000001"
+                if kind in (BusinessKind.SMALL_CATERING, BusinessKind.FOOD_RETAIL)
+                else "",
+            )
             for n, (name, kind, area) in enumerate(BUSINESSES)
         ]
     )

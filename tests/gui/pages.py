@@ -48,7 +48,10 @@ class LoginPage:
         """Type and press Enter; returns the user on success, None when an error is shown."""
         self.type_credentials(username, password)
         QTest.keyClick(self.dialog.password, Qt.Key.Key_Return)
-        self.qtbot.waitUntil(lambda: self.dialog.login_button.isEnabled(), timeout=WAIT_MS)
+        # after a success the session may already have deleted the dialog: look at ``user`` first
+        self.qtbot.waitUntil(
+            lambda: self.dialog.user is not None or self.dialog.login_button.isEnabled(), timeout=WAIT_MS
+        )
         return self.dialog.user
 
     def error_text(self) -> str:
@@ -67,7 +70,9 @@ class FirstAdminPage:
         QTest.keyClicks(self.dialog.password, password)
         QTest.keyClicks(self.dialog.confirm, password if confirm is None else confirm)
         QTest.keyClick(self.dialog.confirm, Qt.Key.Key_Return)
-        self.qtbot.waitUntil(lambda: bool(self.dialog.create_button.isEnabled() or self.dialog.user), timeout=WAIT_MS)
+        self.qtbot.waitUntil(
+            lambda: bool(self.dialog.create_button.isEnabled() or self.dialog.user), timeout=WAIT_MS
+        )
         return self.dialog.user
 
     def error_text(self) -> str:

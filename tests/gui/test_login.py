@@ -58,9 +58,9 @@ def test_demo_hint_is_shown_only_when_set(login):
 
 
 def _first_admin(qtbot, tmp_path):
-    from tests.gui.conftest import CHEAP_HASHER
     from inspector_app.services.accounts import AccountService
     from inspector_app.services.app import Services
+    from tests.gui.conftest import CHEAP_HASHER
 
     services = Services(DataHome(tmp_path / "fresh").ensure())
     services.__dict__["accounts"] = AccountService(services.store, services.clock, hasher=CHEAP_HASHER)

@@ -144,3 +144,23 @@ def test_logout_hides_the_window_and_says_so(qtbot, open_window):
     with qtbot.waitSignal(window.window.logged_out, timeout=2000):
         window.press("Ctrl+Shift+L")
     assert not window.window.isVisible()
+
+
+def test_opening_a_record_shows_the_editor_and_back_returns(qtbot, shell, open_window):
+    draft = shell.start_draft()
+    window = open_window("zhangwei")
+    window.go(3)
+    window.window.open_inspection(draft)
+    assert window.window.current_key() == "editor"
+    editor_page = window.window.page("editor")
+    assert editor_page.editor.session.record_id == draft
+    assert window.window.nav.currentRow() == -1  # the editor is not a navigation page
+    window.press("Alt+Left")
+    assert window.window.current_key() == "inspections"
+
+
+def test_a_supervisor_opens_records_read_only(qtbot, shell, open_window):
+    draft = shell.start_draft()
+    window = open_window("chenjing")
+    window.window.open_inspection(draft)
+    assert window.window.page("editor").editor.session.read_only

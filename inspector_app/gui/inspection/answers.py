@@ -244,7 +244,7 @@ class FieldControl(AnswerControl):
         if item.allow_na:
             self._na = QPushButton(NA, self)
             self._na.setCheckable(True)
-            self._na.setProperty("seg", "na")
+            self._na.setToolTip("本项不适用（合理缺项）")
             self._na.toggled.connect(self._na_toggled)
             self._layout.addWidget(self._na)
         self._layout.addStretch(1)

@@ -140,7 +140,8 @@ class InspectionEditor(QWidget):
         session.saved.connect(self._saved)
         session.failed.connect(self._show_error)
         self.nav.selectionModel().currentChanged.connect(self._nav_changed)
-        self.nav.activated.connect(lambda index: self.show_row(index.row(), focus=True))  # Enter: into the page
+        # Enter on a section goes into its items.
+        self.nav.activated.connect(lambda index: self.show_row(index.row(), focus=True))
         self.header.new_version_button.clicked.connect(self.create_new_version)
         self.header.pdf_button.clicked.connect(self.export_pdf)
         for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):

@@ -89,6 +89,7 @@ class PhotoStrip(QWidget):
     add_requested = Signal()
     remove_requested = Signal(str)
 
+    #: Thumbnails by photo hash, shared by all strips (photos never change under their hash).
     _cache: dict[str, QImage] = {}
 
     def __init__(self, loader: Callable[[str], bytes], parent: QWidget | None = None) -> None:

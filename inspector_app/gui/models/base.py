@@ -129,7 +129,9 @@ class IdTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
@@ -159,7 +161,9 @@ class IdTableModel(QAbstractTableModel):
             return self._texts(row_number, row)[column_number]
         column = self._columns[column_number]
         if role == _TOOLTIP:
-            return column.tooltip(row) if column.tooltip else self._texts(row_number, row)[column_number] or None
+            return (
+                column.tooltip(row) if column.tooltip else self._texts(row_number, row)[column_number] or None
+            )
         if column.color is not None:  # _FOREGROUND
             return column.color(row)
         return None
@@ -176,5 +180,3 @@ class IdTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
-
-

@@ -50,7 +50,13 @@ def _verdict_color(s: InspectionSummary) -> QColor | None:
 
 
 def _status_color(s: InspectionSummary) -> QColor | None:
-    return style.DANGER if s.status is RecordStatus.RETURNED else style.MUTED if s.status is RecordStatus.DRAFT else None
+    return (
+        style.DANGER
+        if s.status is RecordStatus.RETURNED
+        else style.MUTED
+        if s.status is RecordStatus.DRAFT
+        else None
+    )
 
 
 INSPECTION_COLUMNS = (
@@ -58,7 +64,11 @@ INSPECTION_COLUMNS = (
     Column("主体名称", lambda s: s.business_name),
     Column("辖区", lambda s: s.area),
     Column("检查类型", lambda s: s.inspection_type),
-    Column("状态", lambda s: s.status.label + (f"（第{s.version}版）" if s.version > 1 else ""), color=_status_color),
+    Column(
+        "状态",
+        lambda s: s.status.label + (f"（第{s.version}版）" if s.version > 1 else ""),
+        color=_status_color,
+    ),
     Column("检查结果", lambda s: s.verdict or "—", color=_verdict_color),
     Column("文书编号", lambda s: s.document_no),
 )
@@ -88,7 +98,9 @@ USER_COLUMNS = (
     Column("角色", lambda u: u.role.label),
     Column("执法证号", lambda u: u.badge_no),
     Column("辖区", lambda u: u.area),
-    Column("状态", lambda u: "启用" if u.active else "停用", color=lambda u: None if u.active else style.MUTED),
+    Column(
+        "状态", lambda u: "启用" if u.active else "停用", color=lambda u: None if u.active else style.MUTED
+    ),
 )
 
 

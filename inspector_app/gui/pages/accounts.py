@@ -48,7 +48,9 @@ class _FormDialog(QDialog):
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self._ok)
@@ -169,7 +171,11 @@ class AccountsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.addWidget(title_label("账号管理"))
-        layout.addWidget(hint_label("检查员须填写执法证号（打印在检查记录上）。连续输错密码 5 次将锁定，重置密码可解除锁定。"))
+        layout.addWidget(
+            hint_label(
+                "检查员须填写执法证号（打印在检查记录上）。连续输错密码 5 次将锁定，重置密码可解除锁定。"
+            )
+        )
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
 
@@ -189,7 +195,9 @@ class AccountsPage(QWidget):
         if target is None:
             return
         password, ok = QInputDialog.getText(
-            self, "重置密码", f"为 {target.display_name}（{target.username}）设置新密码（至少 8 位）：",
+            self,
+            "重置密码",
+            f"为 {target.display_name}（{target.username}）设置新密码（至少 8 位）：",
             QLineEdit.EchoMode.Password,
         )
         if not ok:

@@ -44,9 +44,11 @@ def equipment_columns(today: date) -> tuple[Column, ...]:
         Column("注册代码", lambda e: e.registration_no),
         Column(
             "下次检验日期",
-            lambda e: e.next_inspection.isoformat() + ("（已超期）" if e.next_inspection < today else "")
-            if e.next_inspection
-            else "—",
+            lambda e: (
+                e.next_inspection.isoformat() + ("（已超期）" if e.next_inspection < today else "")
+                if e.next_inspection
+                else "—"
+            ),
             color=_next_inspection_color(today),
         ),
         Column("使用地点", lambda e: e.location),
@@ -75,7 +77,9 @@ class BusinessView(QWidget):
         today = local_today(services.clock)
         self.inspections_model = InspectionTableModel(lambda i: self._summaries.get(i), self)
         self.orders_model = FollowUpTableModel(lambda i: self._followups.get(i), lambda: today, self)
-        self.equipment_model = IdTableModel(equipment_columns(today), lambda c: self._equipment.get(c), parent=self)
+        self.equipment_model = IdTableModel(
+            equipment_columns(today), lambda c: self._equipment.get(c), parent=self
+        )
         self._build()
 
     def _build(self) -> None:
@@ -201,7 +205,9 @@ class BusinessView(QWidget):
         overdue = sum(1 for f in mine if f.overdue(today))
         label = f"未完成整改（{len(mine)}）" + (f"，{overdue} 项逾期" if overdue else "")
         self.tabs.setTabText(1, label)
-        self.tabs.tabBar().setTabTextColor(1, style.DANGER if overdue else self.palette().windowText().color())
+        self.tabs.tabBar().setTabTextColor(
+            1, style.DANGER if overdue else self.palette().windowText().color()
+        )
 
     def _start_for_equipment(self, code: str) -> None:
         if self.user.role is Role.INSPECTOR:

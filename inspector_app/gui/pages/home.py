@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from inspector_app.core.accounts import Role, User
 from inspector_app.core.clock import CHINA_TZ, local_display, local_today
@@ -107,7 +107,15 @@ class HomePage(QWidget):
         self.tables: dict[str, IdTable] = {}
         role = self.user.role
         # (key, title, model, column widths, hidden columns, stretch column, where Enter goes)
-        first = ("drafts", "待完成的草稿", self.drafts_model, [125, 0, 60, 0, 90], (3, 5, 6), 1, self.record_activated)
+        first = (
+            "drafts",
+            "待完成的草稿",
+            self.drafts_model,
+            [125, 0, 60, 0, 110],
+            (3, 5, 6),
+            1,
+            self.record_activated,
+        )
         if role is Role.SUPERVISOR:
             first = ("queue", "待审核记录", self.queue_model, [125, 0, 110, 80], (), 1, self.record_activated)
         plan = [
@@ -163,7 +171,9 @@ class HomePage(QWidget):
         self._rows.clear()
         self._fill("drafts", self.drafts_model, data.drafts, lambda s: s.id, "没有未完成的草稿。")
         self._fill("queue", self.queue_model, data.queue, lambda q: q.id, "没有待审核的记录。")
-        self._fill("returned", self.returned_model, data.returned, lambda r: r.inspection_id, "没有被退回的记录。")
+        self._fill(
+            "returned", self.returned_model, data.returned, lambda r: r.inspection_id, "没有被退回的记录。"
+        )
         self._fill("overdue", self.overdue_model, data.overdue, lambda f: f.id, "没有逾期未整改的事项。")
         self._fill("due", self.due_model, data.due, lambda f: f.id, "近 7 天没有到期的回头看任务。")
         parts = []

@@ -73,7 +73,9 @@ class InspectionsPage(QWidget):
 
     def _build(self) -> None:
         filters = QHBoxLayout()
-        self.status = self._combo("状态(&T)：", [("全部", "")] + [(s.label, s.value) for s in RecordStatus], filters)
+        self.status = self._combo(
+            "状态(&T)：", [("全部", "")] + [(s.label, s.value) for s in RecordStatus], filters
+        )
         self.range = self._combo("日期(&D)：", [(label, days) for label, days in DATE_RANGES], filters)
         today = local_today(self.services.clock)
         self.date_from = QDateEdit(QDate(today.year, today.month, 1))
@@ -86,8 +88,12 @@ class InspectionsPage(QWidget):
             filters.addWidget(edit)
         self.range.currentIndexChanged.connect(self._range_changed)
         self.area = self._combo("辖区(&A)：", [("全部", "")] + [(a, a) for a in JINGMEN_AREAS], filters)
-        self.family = self._combo("类别(&C)：", [("全部", "")] + [(f.label, f.value) for f in Family], filters)
-        self.verdict = self._combo("结果(&V)：", [("全部", "")] + [(v.value, v.value) for v in Verdict], filters)
+        self.family = self._combo(
+            "类别(&C)：", [("全部", "")] + [(f.label, f.value) for f in Family], filters
+        )
+        self.verdict = self._combo(
+            "结果(&V)：", [("全部", "")] + [(v.value, v.value) for v in Verdict], filters
+        )
         self.mine = QCheckBox("只看我创建的(&M)")
         self.mine.setChecked(self.user.role is Role.INSPECTOR)
         self.mine.toggled.connect(self.refresh)

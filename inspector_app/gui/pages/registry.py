@@ -25,7 +25,9 @@ PREFETCH_ROWS = 60
 THROTTLE_MS = 150
 
 
-def search_businesses(registry: Any, query: str, limit: int = RESULT_LIMIT) -> tuple[str, list[str], dict[str, Any]]:
+def search_businesses(
+    registry: Any, query: str, limit: int = RESULT_LIMIT
+) -> tuple[str, list[str], dict[str, Any]]:
     """(query, USCCs best first, USCC → Business for the first rows) — runs on the worker thread."""
     ids = registry.search_ids(query, limit)
     rows = registry.get_many(ids[:PREFETCH_ROWS]) if ids else []
@@ -66,7 +68,9 @@ class SearchView(QWidget):
         self.search_box = QLineEdit()
         self.search_box.setObjectName("searchBox")
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setPlaceholderText("输入主体名称（1 个字即可）、统一社会信用代码或拼音首字母（如 hsdjd）")
+        self.search_box.setPlaceholderText(
+            "输入主体名称（1 个字即可）、统一社会信用代码或拼音首字母（如 hsdjd）"
+        )
         self.search_box.setAccessibleName("查找主体")
         self.search_box.textChanged.connect(self._text_changed)
         self.search_box.returnPressed.connect(self._enter_results)
@@ -86,7 +90,11 @@ class SearchView(QWidget):
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802 — Qt's name
         from PySide6.QtCore import QEvent
 
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+        if (
+            watched is self.search_box
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
             self._enter_results()
             return True
         return super().eventFilter(watched, event)
@@ -129,7 +137,9 @@ class SearchView(QWidget):
         elif not ids:
             self.status.setText(f"没有找到与“{query}”相关的主体。可换用简称、统一社会信用代码或拼音首字母。")
         elif len(ids) >= RESULT_LIMIT:
-            self.status.setText(f"“{query}”匹配的主体很多，只显示最相关的 {RESULT_LIMIT} 家；请再输入几个字缩小范围。")
+            self.status.setText(
+                f"“{query}”匹配的主体很多，只显示最相关的 {RESULT_LIMIT} 家；请再输入几个字缩小范围。"
+            )
         else:
             self.status.setText(f"找到 {len(ids)} 家主体")
         if ids:

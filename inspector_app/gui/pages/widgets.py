@@ -32,7 +32,9 @@ class IdTable(QTableView):
 
     activated_id = Signal(str)
 
-    def __init__(self, model: QAbstractItemModel, parent: QWidget | None = None, stretch_column: int = -1) -> None:
+    def __init__(
+        self, model: QAbstractItemModel, parent: QWidget | None = None, stretch_column: int = -1
+    ) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -56,10 +58,14 @@ class IdTable(QTableView):
         self.doubleClicked.connect(self._open)
 
     def set_column_widths(self, widths: list[int]) -> None:
+        """Initial widths (0 for the stretching column)."""
         for column, width in enumerate(widths):
-            self.setColumnWidth(column, width)
+            if width and not self.isColumnHidden(column):
+                self.setColumnWidth(column, width)
         if self._stretch >= 0:
             self.horizontalHeader().setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
+
+
 
     def hide_columns(self, *columns: int) -> None:
         for column in columns:

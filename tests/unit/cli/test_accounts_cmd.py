@@ -15,8 +15,17 @@ def _run(home, *args, stdin=None):
 
 
 def test_add_then_list_shows_the_account_with_its_role_in_chinese(tmp_path):
-    added = _run(tmp_path, "add", "zhangwei", "--name", "张伟", "--badge", "42080220230012", "--password-stdin",
-                 stdin="long-enough-1\n")
+    added = _run(
+        tmp_path,
+        "add",
+        "zhangwei",
+        "--name",
+        "张伟",
+        "--badge",
+        "42080220230012",
+        "--password-stdin",
+        stdin="long-enough-1\n",
+    )
     assert added.exit_code == 0, added.output
     assert "已添加账号 zhangwei（张伟，检查员）" in added.output
     listed = _run(tmp_path, "list", "--json")
@@ -27,8 +36,9 @@ def test_add_then_list_shows_the_account_with_its_role_in_chinese(tmp_path):
 
 
 def test_weak_password_is_a_one_line_chinese_error_without_traceback(tmp_path):
-    result = _run(tmp_path, "add", "lina", "--name", "李娜", "--role", "supervisor", "--password-stdin",
-                  stdin="short\n")
+    result = _run(
+        tmp_path, "add", "lina", "--name", "李娜", "--role", "supervisor", "--password-stdin", stdin="short\n"
+    )
     assert result.exit_code == 1
     assert "密码至少 8 位" in result.output
     assert "Traceback" not in result.output

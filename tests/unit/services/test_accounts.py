@@ -104,7 +104,9 @@ def test_first_admin_only_when_there_are_no_users(accounts, admin):
 def test_inspector_needs_a_badge_number(accounts, admin):
     with pytest.raises(ValidationError, match="执法证号"):
         accounts.create_user(admin, "zhangwei", "张伟", Role.INSPECTOR, "password-1")
-    user = accounts.create_user(admin, "zhangwei", "张伟", Role.INSPECTOR, "password-1", badge_no="42080220230012")
+    user = accounts.create_user(
+        admin, "zhangwei", "张伟", Role.INSPECTOR, "password-1", badge_no="42080220230012"
+    )
     assert user.badge_no == "42080220230012"
 
 
@@ -115,7 +117,9 @@ def test_usernames_are_unique_ignoring_case(accounts, admin):
 
 @pytest.mark.parametrize("role", [Role.INSPECTOR, Role.SUPERVISOR])
 def test_only_admins_create_and_list_users(accounts, admin, role):
-    someone = accounts.create_user(admin, f"u{role.value}", "某人", role, "password-1", badge_no="42080220230099")
+    someone = accounts.create_user(
+        admin, f"u{role.value}", "某人", role, "password-1", badge_no="42080220230099"
+    )
     with pytest.raises(PermissionDenied, match="管理员"):
         accounts.create_user(someone, "other", "他人", Role.ADMIN, "password-1")
     with pytest.raises(PermissionDenied):
