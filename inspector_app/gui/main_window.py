@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navList")
         self.nav.setAccessibleName("页面导航")
         self.nav.currentRowChanged.connect(self._nav_changed)
+        # Clicking (or Enter on) the highlighted entry leaves a sub-page such as the record editor.
+        self.nav.itemClicked.connect(self._nav_item_chosen)
+        self.nav.itemActivated.connect(self._nav_item_chosen)
         side_layout.addWidget(title)
         side_layout.addWidget(self.nav, 1)
         self.stack = QStackedWidget()
@@ -193,10 +196,11 @@ class MainWindow(QMainWindow):
             self._history = [k for k in self._history if k != self._current][-9:] + [self._current]
         self._current = key
         keys = self.page_keys()
-        row = keys.index(key) if key in keys else -1  # a page outside the navigation unselects it
-        if self.nav.currentRow() != row:
+        # A page outside the navigation (the record editor) keeps the entry it was opened from highlighted:
+        # the list never has "no current row", which a focus change would turn into a page switch.
+        if key in keys and self.nav.currentRow() != keys.index(key):
             self.nav.blockSignals(True)
-            self.nav.setCurrentRow(row)
+            self.nav.setCurrentRow(keys.index(key))
             self.nav.blockSignals(False)
         self.stack.setCurrentWidget(widget)
         refresh = getattr(widget, "refresh", None)
@@ -219,6 +223,11 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row >= 0:
             self.show_page(self.nav.item(row).data(Qt.ItemDataRole.UserRole))
+
+    def _nav_item_chosen(self, item: QListWidgetItem) -> None:
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if key != self._current:
+            self.show_page(key)
 
     def _wire(self, widget: QWidget) -> None:
         """Connect the well-known page signals to the window's navigation."""

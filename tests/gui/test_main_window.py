@@ -43,8 +43,10 @@ def test_admin_gets_the_accounts_page_and_no_review_page(open_window):
     assert "审核" not in window.nav_titles()
 
 
-def test_supervisor_does_not_get_the_accounts_page(open_window):
-    assert "账号" not in open_window("chenjing").nav_titles()
+def test_supervisor_gets_the_review_page_and_not_the_accounts_page(open_window):
+    window = open_window("chenjing")
+    assert window.nav_titles() == ["今日任务", "主体查询", "检查记录", "审核"]
+    assert window.go(4) is window.window.page("review")
 
 
 def test_alt_numbers_switch_pages_and_ctrl_f_focuses_the_search_box(qtbot, open_window):
@@ -154,8 +156,12 @@ def test_opening_a_record_shows_the_editor_and_back_returns(qtbot, shell, open_w
     assert window.window.current_key() == "editor"
     editor_page = window.window.page("editor")
     assert editor_page.editor.session.record_id == draft
-    assert window.window.nav.currentRow() == -1  # the editor is not a navigation page
+    nav = window.window.nav
+    assert nav.currentItem().text() == "检查记录"  # the page the record was opened from stays highlighted
     window.press("Alt+Left")
+    assert window.window.current_key() == "inspections"
+    window.window.open_inspection(draft)
+    nav.itemClicked.emit(nav.currentItem())  # clicking the highlighted entry leaves the editor too
     assert window.window.current_key() == "inspections"
 
 
@@ -164,3 +170,37 @@ def test_a_supervisor_opens_records_read_only(qtbot, shell, open_window):
     window = open_window("chenjing")
     window.window.open_inspection(draft)
     assert window.window.page("editor").editor.session.read_only
+
+
+def test_add_user_dialog_asks_for_the_badge_of_an_inspector_then_creates_it(qtbot, shell):
+    from inspector_app.core.accounts import Role
+    from inspector_app.gui.pages.accounts import AddUserDialog
+
+    dialog = AddUserDialog(shell.services.accounts, shell.users["admin"])
+    qtbot.addWidget(dialog)
+    dialog.username.setText("wangqiang")
+    dialog.display_name.setText("王强")
+    dialog.role.setCurrentIndex(dialog.role.findData(Role.INSPECTOR))
+    dialog.password.setText("long-enough-1")
+    dialog.confirm.setText("long-enough-1")
+    dialog._ok()
+    assert "执法证号" in dialog.error.text() and dialog.created is None
+    dialog.badge.setText("42080420210035")
+    dialog._ok()
+    assert dialog.created is not None and dialog.created.badge_no == "42080420210035"
+
+
+def test_add_user_dialog_refuses_a_non_admin_even_if_opened(qtbot, shell):
+    from inspector_app.gui.pages.accounts import AddUserDialog
+
+    dialog = AddUserDialog(shell.services.accounts, shell.users["zhangwei"])
+    qtbot.addWidget(dialog)
+    for field, text in (
+        (dialog.username, "x-user"),
+        (dialog.display_name, "某人"),
+        (dialog.password, "long-enough-1"),
+        (dialog.confirm, "long-enough-1"),
+    ):
+        field.setText(text)
+    dialog._ok()
+    assert "无权" in dialog.error.text() and dialog.created is None

@@ -65,8 +65,6 @@ class IdTable(QTableView):
         if self._stretch >= 0:
             self.horizontalHeader().setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
 
-
-
     def hide_columns(self, *columns: int) -> None:
         for column in columns:
             self.setColumnHidden(column, True)
