@@ -100,16 +100,24 @@ class Task(QRunnable):
         try:
             result = self.fn(*self.args, **self.kwargs)
         except CancelledError:
-            self.signals.cancelled.emit()
+            _emit(self.signals.cancelled)
         except Exception as exc:  # noqa: BLE001 — reported to the UI, never lost
             if not isinstance(exc, InspectorError):
                 log.exception("background task %s failed", getattr(self.fn, "__qualname__", self.fn))
-            self.signals.failed.emit(error_message(exc))
+            _emit(self.signals.failed, error_message(exc))
         else:
             if self._cancelled:
-                self.signals.cancelled.emit()
+                _emit(self.signals.cancelled)
             else:
-                self.signals.finished.emit(result)
+                _emit(self.signals.finished, result)
+
+
+def _emit(signal: Any, *args: Any) -> None:
+    """Emit unless the receiving side is already gone (the window was closed while the task ran)."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:
+        log.debug("task result dropped: its receiver was deleted")
 
 
 def _release(task: Task) -> None:

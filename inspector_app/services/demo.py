@@ -72,6 +72,15 @@ def _demo_actors(services: Services) -> list[User]:
     return sorted(found, key=lambda u: u.username) or [_FALLBACK_ACTOR]
 
 
+RETURN_COMMENT = "不符合项的问题描述过于简略，请补充现场情况并重新核对整改期限后再提交。"
+
+
+def _demo_supervisor(services: Services) -> User:
+    """The demo supervisor account if it exists, else a stand-in with the supervisor role."""
+    found = [u for u in services.store.accounts.list(role=Role.SUPERVISOR) if u.username == "chenjing"]
+    return found[0] if found else User("demo-supervisor", "chenjing", "陈静", Role.SUPERVISOR)
+
+
 def _write_registry(services: Services, count: int, summary: DemoSummary) -> list[Business]:
     businesses = list(generate_businesses(count, seed=SEED))
     outcomes = services.registry.upsert_many(businesses)
@@ -177,7 +186,7 @@ def _run_scenario(services: Services, picker: _Picker, actors: list[User], n: in
     svc.finalize(actor, record.id, scenario.handling)
     if scenario.correct:
         services.store.inspections.set_status(record.id, RecordStatus.SYNCED)
-        services.store.inspections.set_status(record.id, RecordStatus.RETURNED)
+        services.review.return_(_demo_supervisor(services), record.id, RETURN_COMMENT)
         svc.new_version(actor, record.id)
     return record.id
 

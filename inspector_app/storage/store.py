@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from inspector_app.paths import DataHome
-from inspector_app.storage.db import open_database
+from inspector_app.storage.db import check_integrity, open_database
 
 if TYPE_CHECKING:
     from inspector_app.storage.accounts import AccountRepository
@@ -52,6 +52,10 @@ class Store:
         from inspector_app.storage.reviews import ReviewRepository
 
         return ReviewRepository(self.db)
+
+    def check_integrity(self) -> None:
+        """Full integrity check of the database file (slow on big files; on demand, not at start)."""
+        check_integrity(self.db)
 
     def close(self) -> None:
         self.db.conn.close()

@@ -85,3 +85,21 @@ def test_the_cli_reports_a_corrupt_database_in_chinese_without_traceback(tmp_pat
     result = CliRunner().invoke(cli, ["--home", str(home), "inspections", "list"])
     assert result.exit_code == 1
     assert "错误：" in result.output and "Traceback" not in result.output
+
+
+def test_a_damaged_page_is_found_by_the_full_integrity_check(tmp_path):
+    from inspector_app.storage.db import check_integrity
+
+    path = tmp_path / "a.sqlite3"
+    db = open_database(path)
+    db.conn.execute("CREATE TABLE filler (x TEXT)")
+    db.conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,)] * 2000)
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page * 20, page * 22):
+        data[offset] = 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(StorageError, match="损坏"):
+        check_integrity(open_database(path, migrate=False))
