@@ -15,7 +15,7 @@ import itertools
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,14 +174,20 @@ def _bad_xlsx(path: Path, exc: BaseException) -> ValidationError:
 
 def _xlsx_records(path: Path) -> tuple[Iterator[tuple[int, list[Any]]], int, Any]:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
     from openpyxl.xml import DEFUSEDXML
 
     if not DEFUSEDXML:  # without defusedxml openpyxl would parse XML bombs
         raise ValidationError("缺少 defusedxml 组件，出于安全原因不读取 .xlsx 文件。请重新安装本程序。")
+    # A file object, not the path: openpyxl refuses by file name, but content decides (a renamed .xlsx).
+    closer = ExitStack()
+    handle = closer.enter_context(path.open("rb"))
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except _XLSX_ERRORS as exc:
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except (*_XLSX_ERRORS, InvalidFileException) as exc:
+        closer.close()
         raise _bad_xlsx(path, exc) from exc
+    closer.callback(book.close)
     sheet = book.worksheets[0]
     total = sheet.max_row or 0
 
@@ -192,7 +198,7 @@ def _xlsx_records(path: Path) -> tuple[Iterator[tuple[int, list[Any]]], int, Any
         except _XLSX_ERRORS as exc:
             raise _bad_xlsx(path, exc) from exc
 
-    return records(), total, book
+    return records(), total, closer
 
 
 @contextmanager

@@ -321,3 +321,21 @@ def test_progress_is_reported_up_to_the_last_row(tmp_path: Path, registry: Regis
     assert calls[-1] == (4500, 4500)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     assert all(done <= total for done, total in calls)
+
+
+def test_an_xlsx_saved_under_a_csv_name_is_read_by_its_content(
+    registry: RegistryService, tmp_path: Path
+) -> None:
+    real = write_xlsx(tmp_path / "real.xlsx", good_rows())
+    renamed = tmp_path / "名录.csv"
+    renamed.write_bytes(real.read_bytes())
+    report = registry.import_file(renamed)
+    assert report.imported == len(good_rows())
+
+
+def test_a_broken_zip_under_a_csv_name_is_refused_clearly(registry: RegistryService, tmp_path: Path) -> None:
+    path = tmp_path / "名录.csv"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(ValidationError, match="不是有效的 .xlsx 文件"):
+        registry.import_file(path)
+    assert registry.count() == 0
