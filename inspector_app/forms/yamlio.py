@@ -10,7 +10,11 @@ import yaml
 from inspector_app.forms.errors import FormProblem
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when available (about 5× faster at start-up); same safe constructors either way.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader that refuses duplicate mapping keys (a silent overwrite hides a typo)."""
 
 
