@@ -62,6 +62,9 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except InspectorError as exc:
             fail(str(exc))
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            sys.stderr.close()
+            sys.exit(0)
         except OSError as exc:
             fail(f"文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）")
 

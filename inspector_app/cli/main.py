@@ -34,8 +34,30 @@ def cli(ctx: click.Context, home: str | None) -> None:
     ctx.obj = CliContext(home)
 
 
+def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(CliContext).home_arg = value
+
+
+def _accept_home_everywhere(command: click.Command) -> None:
+    """``--home DIR`` works after any command too (``inspector registry list --home DIR``)."""
+    command.params.append(
+        click.Option(
+            ["--home"],
+            type=click.Path(file_okay=False),
+            expose_value=False,
+            is_eager=True,
+            callback=_set_home,
+            help="数据目录（同顶层 --home）",
+        )
+    )
+    for sub in getattr(command, "commands", {}).values():
+        _accept_home_everywhere(sub)
+
+
 for _name in COMMAND_MODULES:
     for _command in importlib.import_module(_name).commands:
+        _accept_home_everywhere(_command)
         cli.add_command(_command)
 
 

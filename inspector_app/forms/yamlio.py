@@ -9,7 +9,6 @@ import yaml
 
 from inspector_app.forms.errors import FormProblem
 
-
 # libyaml's parser when available (about 5× faster at start-up); same safe constructors either way.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
