@@ -7,6 +7,7 @@ bash scripts/bootstrap.sh
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff"
 .venv/bin/ruff check inspector_app tests benches
+.venv/bin/ruff format --check inspector_app tests benches
 echo "== mypy (everything outside gui/)"
 .venv/bin/mypy inspector_app
 echo "== pytest"
