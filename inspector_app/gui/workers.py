@@ -148,8 +148,19 @@ def run_task(
     for signal in (task.signals.finished, task.signals.failed, task.signals.cancelled):
         signal.connect(lambda *_a, t=task: _release(t))
     _LIVE.add(task)
-    (pool or QThreadPool.globalInstance()).start(task)
+    (pool or shared_pool()).start(task)
     return task
+
+
+MIN_POOL_THREADS = 4
+
+
+def shared_pool() -> QThreadPool:
+    """The process-wide pool, with enough threads that a slow render never starves a search."""
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < MIN_POOL_THREADS:
+        pool.setMaxThreadCount(MIN_POOL_THREADS)
+    return pool
 
 
 class LatestOnlyRunner(QObject):
@@ -172,11 +183,9 @@ class LatestOnlyRunner(QObject):
         self._fn = fn
         self._generation = 0
         self._running = 0
-        self._pool = pool
-        if pool is None:
-            # A private single-thread pool: queries run in order and never crowd out other work.
-            self._pool = QThreadPool(self)
-            self._pool.setMaxThreadCount(1)
+        # The shared pool, never a private child pool: deleting a QThreadPool waits for its threads, and when
+        # that happens on the UI thread (holding the GIL) while a task still needs the GIL, both hang forever.
+        self._pool = pool or shared_pool()
 
     @property
     def generation(self) -> int:
@@ -216,14 +225,14 @@ class LatestOnlyRunner(QObject):
         before = self._running > 0
         self._running = max(0, self._running + delta)
         if (self._running > 0) != before:
-            self.busy_changed.emit(self._running > 0)
+            _emit(self.busy_changed, self._running > 0)
 
     def _deliver(self, generation: int, result: Any) -> None:
         self._set_running(-1)
         if generation == self._generation:
-            self.resulted.emit(result)
+            _emit(self.resulted, result)
 
     def _fail(self, generation: int, message: str) -> None:
         self._set_running(-1)
         if generation == self._generation:
-            self.failed.emit(message)
+            _emit(self.failed, message)

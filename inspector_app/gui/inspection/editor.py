@@ -18,7 +18,6 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QListView,
     QScrollArea,
     QStackedWidget,
@@ -32,6 +31,7 @@ from inspector_app.core.verdicts import SEVERITY
 from inspector_app.gui.inspection.header import EditorHeader, clock_text, verdict_text
 from inspector_app.gui.inspection.items import ItemCard, hide_keeping_focus
 from inspector_app.gui.inspection.navigation import NavigationModel, PageKind, SectionCounts
+from inspector_app.gui.inspection.page_body import page_body
 from inspector_app.gui.inspection.photos import PhotoImporter, choose_photos
 from inspector_app.gui.inspection.session import RecordSession
 from inspector_app.gui.inspection.style import EDITOR_QSS
@@ -46,15 +46,7 @@ class SectionPage(QScrollArea):
     def __init__(self, section: Section, session: RecordSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.section = section
-        self.setWidgetResizable(True)
-        body = QWidget(self)
-        body.setObjectName("pageBody")
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(12, 8, 12, 12)
-        layout.setSpacing(8)
-        heading = QLabel(section.title, body)
-        heading.setObjectName("sectionHeading")
-        layout.addWidget(heading)
+        body, layout = page_body(self, section.title)
         self.cards: dict[str, ItemCard] = {}
         for item in section.items:
             card = ItemCard(item, session.photo_bytes, session.editable, body)

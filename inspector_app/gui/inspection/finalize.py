@@ -28,6 +28,7 @@ from inspector_app.core.clock import local_display
 from inspector_app.core.evaluation import Evaluation
 from inspector_app.gui.inspection.answers import TYPING_SAVE_MS
 from inspector_app.gui.inspection.items import hide_keeping_focus
+from inspector_app.gui.inspection.page_body import page_body
 from inspector_app.gui.inspection.session import RecordSession
 
 _CODE = re.compile(r"^([A-Z]{1,4}[0-9]{1,3}(?:-[0-9]+)?) ")
@@ -62,15 +63,7 @@ class FinalizePanel(QScrollArea):
     def __init__(self, session: RecordSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWidgetResizable(True)
-        body = QWidget(self)
-        body.setObjectName("pageBody")
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(12, 8, 12, 12)
-        layout.setSpacing(8)
-        title = QLabel("定稿", body)
-        title.setObjectName("sectionHeading")
-        layout.addWidget(title)
+        body, layout = page_body(self, "定稿")
         layout.addWidget(self._summary_card(body))
         layout.addWidget(self._missing_card(body))
         layout.addWidget(self._findings_card(body))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.checklist import Family, Item
 from inspector_app.core.records import FiveImplementations, RectificationOrder
 from inspector_app.gui.inspection.items import KEY_MARK, hide_keeping_focus
+from inspector_app.gui.inspection.page_body import page_body
 from inspector_app.gui.inspection.session import RecordSession
 
 DEFAULT_DAYS = 7
@@ -184,14 +185,7 @@ class OrdersPanel(QScrollArea):
     def __init__(self, session: RecordSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWidgetResizable(True)
-        body = QWidget(self)
-        body.setObjectName("pageBody")
-        self._layout = QVBoxLayout(body)
-        self._layout.setContentsMargins(12, 8, 12, 12)
-        title = QLabel("整改要求", body)
-        title.setObjectName("sectionHeading")
-        self._layout.addWidget(title)
+        body, self._layout = page_body(self, "整改要求")
         self.hint = QLabel(body)
         self.hint.setProperty("role", "hint")
         self.hint.setWordWrap(True)

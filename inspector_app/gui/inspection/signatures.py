@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.records import Signature, SignerRole
 from inspector_app.gui.inspection.items import hide_keeping_focus
+from inspector_app.gui.inspection.page_body import page_body
 from inspector_app.gui.inspection.session import RecordSession
 from inspector_app.gui.inspection.signature_pad import SignaturePad
 
@@ -178,14 +179,7 @@ class SignaturesPanel(QScrollArea):
     def __init__(self, session: RecordSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWidgetResizable(True)
-        body = QWidget(self)
-        body.setObjectName("pageBody")
-        outer = QVBoxLayout(body)
-        outer.setContentsMargins(12, 8, 12, 12)
-        title = QLabel("签名", body)
-        title.setObjectName("sectionHeading")
-        outer.addWidget(title)
+        body, outer = page_body(self, "签名")
         grid = QGridLayout()
         grid.setSpacing(10)
         record = session.record
