@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from inspector_app.core.accounts import Role, User
+from inspector_app.storage.transactions import transaction
 
 _USER_COLUMNS = "id, username, display_name, role, badge_no, area, active"
 
@@ -44,7 +45,7 @@ class AccountRepository:
         return int(self.db.execute("SELECT count(*) FROM users").fetchone()[0])
 
     def add(self, user: User, password_hash: str, created_at: str) -> None:
-        with self.db.conn:
+        with transaction(self.db.conn):
             self.db.execute(
                 "INSERT INTO users (id, username, display_name, role, badge_no, area, password_hash, active,"
                 " created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -97,18 +98,18 @@ class AccountRepository:
         )
 
     def set_password_hash(self, user_id: str, password_hash: str, changed_at: str) -> None:
-        with self.db.conn:
+        with transaction(self.db.conn):
             self.db.execute(
                 "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
                 [password_hash, changed_at, user_id],
             )
 
     def set_active(self, user_id: str, active: bool) -> None:
-        with self.db.conn:
+        with transaction(self.db.conn):
             self.db.execute("UPDATE users SET active = ? WHERE id = ?", [int(active), user_id])
 
     def update_profile(self, user_id: str, display_name: str, badge_no: str, area: str) -> None:
-        with self.db.conn:
+        with transaction(self.db.conn):
             self.db.execute(
                 "UPDATE users SET display_name = ?, badge_no = ?, area = ? WHERE id = ?",
                 [display_name, badge_no, area, user_id],
@@ -122,7 +123,7 @@ class AccountRepository:
         return FailureState(*row) if row else FailureState()
 
     def save_failure_state(self, username: str, state: FailureState) -> None:
-        with self.db.conn:
+        with transaction(self.db.conn):
             self.db.execute(
                 "INSERT INTO login_failures (username, failures, lockouts, last_failed_at, locked_until)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET failures = excluded.failures,"
@@ -132,5 +133,5 @@ class AccountRepository:
             )
 
     def clear_failures(self, username: str) -> None:
-        with self.db.conn:
+        with transaction(self.db.conn):
             self.db.execute("DELETE FROM login_failures WHERE username = ?", [username])
