@@ -32,4 +32,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "== installing inspector-app and its test tools into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,hq]'
