@@ -28,5 +28,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def create_app(hq: HQ, *, public_pages: bool = False) -> Starlette:
     routes = Api(hq).routes() + Pages(hq, public_pages).routes()
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    app.router.redirect_slashes = False  # a redirect is no answer for a sync client: 404 with a reason
     app.state.hq = hq
     return app
