@@ -35,7 +35,8 @@ def open_hq(db: str, blobs: str | None) -> Any:
     from inspector_app.hq.db import open_engine
     from inspector_app.hq.service import HQ
 
-    return HQ(open_engine(db), blob_root(db, blobs))
+    root = blob_root(db, blobs)  # explained before any connection attempt
+    return HQ(open_engine(db), root)
 
 
 def db_options(func: F) -> F:
