@@ -14,7 +14,7 @@ def run() -> None:
 
 try:
     _config = context.config
-except NameError:  # imported outside an Alembic run (the test that imports every module does this)
+except (NameError, AttributeError):  # imported outside an Alembic run (the test that imports every module does this)
     _config = None
 if _config is not None:
     run()
