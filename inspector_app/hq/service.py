@@ -281,7 +281,7 @@ class HQ:
         if kind == ItemType.DECISION:
             row = store.decision_row(conn, id=ref)
             assert row is not None
-            return PullItem(seq, kind, json.loads(row["payload"]))
+            return PullItem(seq, kind, {**json.loads(row["payload"]), **self._signer(conn, row["device_id"])})
         if kind == ItemType.REGISTRY:
             data = store.registry_data(conn, ref)
             assert data is not None
@@ -290,7 +290,16 @@ class HQ:
         assert record is not None
         seal = store.seal_of(conn, record["device_id"], record["seal_seq"])
         payload = RecordPayload(record["id"], record["hash"], store.content_of(record), seal)
-        return PullItem(seq, kind, payload.to_dict())
+        return PullItem(seq, kind, {**payload.to_dict(), **self._signer(conn, record["device_id"])})
+
+    @staticmethod
+    def _signer(conn: Connection, device_id: str) -> dict[str, str]:
+        """Who sealed a forwarded item, so the receiving laptop can verify the seal itself."""
+        device = store.device_by(conn, device_id=device_id)
+        return {
+            "device_name": device.name if device else "",
+            "device_key": (device and device.public_key) or "",
+        }
 
     # -- registry -----------------------------------------------------------------------------------------------
 

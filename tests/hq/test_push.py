@@ -79,6 +79,8 @@ def test_a_decision_travels_to_the_inspectors_laptop_with_its_comment(live):
     page = boss_client.pull("0")
     records = [i.record() for i in page.items if i.type == "record"]
     assert [r.id for r in records] == [payload.id]
+    assert page.items[0].data["device_key"] == inspector.key.public
+    records[0].verify(page.items[0].data["device_key"])  # the supervisor's laptop can check the seal itself
     for sha in records[0].blobs():
         assert boss_client.download_blob(sha) == inspector.blobs[sha]
     # ...returns it with a comment; HQ forwards the decision to the inspector's laptop.

@@ -12,9 +12,12 @@ def run() -> None:
         context.run_migrations()
 
 
-try:
-    _config = context.config
-except (NameError, AttributeError):  # imported outside an Alembic run (the test that imports every module does this)
-    _config = None
-if _config is not None:
+def _in_alembic() -> bool:
+    try:
+        return context.config is not None
+    except (NameError, AttributeError):  # imported outside an Alembic run (the import-every-module test does)
+        return False
+
+
+if _in_alembic():
     run()
