@@ -26,6 +26,7 @@ from inspector_app.hq.service import HQ
 
 _env = Environment(loader=PackageLoader("inspector_app.hq", "templates"), autoescape=select_autoescape())
 FAMILY_LABELS = {"food": "食品“三小”", "equipment": "特种设备", "cosmetics": "化妆品经营"}
+QUEUE_PAGE = 50
 ROLE_LABELS = {"inspector": "检查员", "supervisor": "审核人"}
 
 
@@ -158,9 +159,29 @@ class Pages:
             return self._message(404, "没有这条记录。")
         return Response(data, media_type="application/pdf")
 
+    def _queue_context(self, area: str, page: int) -> dict[str, Any]:
+        with self.hq.engine.connect() as conn:
+            rows = store.queue(conn, area, QUEUE_PAGE, (page - 1) * QUEUE_PAGE)
+        for row in rows:
+            row.update(finalized_at=_local(row["finalized_at"]), received_at=_local(row["received_at"]),
+                       family=FAMILY_LABELS.get(row["family"], row["family"]))  # fmt: skip
+        return {"rows": rows, "area": area, "page": page, "size": QUEUE_PAGE}
+
+    async def queue(self, request: Request) -> Response:
+        """A supervisor's view of one area's records awaiting review (the page the HQ scale bench times)."""
+        if not self._allowed(request):
+            return self._message(403, "审核队列页只对本机开放。")
+        area = request.query_params.get("area", "").strip()
+        page_text = request.query_params.get("page", "1")
+        if not area or not page_text.isdigit() or int(page_text) < 1:
+            return self._message(400, "请指定辖区（?area=东宝区）和页码（&page=1）。")
+        context = await run_in_threadpool(self._queue_context, area, int(page_text))
+        return self._page("queue.html", **context)
+
     def routes(self) -> list[Route]:
         return [
             Route("/", self.status, methods=["GET"]),
+            Route("/queue", self.queue, methods=["GET"]),
             Route("/records/{id}.pdf", self.pdf, methods=["GET"]),
             Route("/records/{id}", self.record, methods=["GET"]),
         ]

@@ -8,19 +8,16 @@ Without the PostgreSQL server binaries the PostgreSQL half is skipped on a devel
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 
 from inspector_app.hq.app import create_app
 from inspector_app.hq.db import open_engine
 from inspector_app.hq.service import HQ
 from inspector_app.sync.client import RetryPolicy, SyncClient
+from tests.live_server import ServerThread
 from tests.pg_cluster import Cluster, ClusterUnavailable
 from tests.sync_support import FakeLaptop
 
@@ -73,33 +70,6 @@ class LiveHQ:
         client = self.client()
         client.enroll(code.code, laptop.device_id, laptop.key.public)
         return client
-
-
-class ServerThread:
-    """uvicorn serving an app on a loopback socket in a thread (stopped cleanly at teardown)."""
-
-    def __init__(self, app, port: int = 0) -> None:
-        # proto IPPROTO_TCP: asyncio sets TCP_NODELAY only on such sockets (else every response waits 40 ms
-        # for a delayed ACK).
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port))
-        self.port = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, log_level="error", lifespan="off", timeout_graceful_shutdown=1)
-        )
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("HQ test server did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
-        self.sock.close()
 
 
 @pytest.fixture

@@ -89,6 +89,10 @@ def test_status_and_record_pages_in_a_real_browser(live, laptop_record, browser,
     link = browser.find_element(By.ID, "pdf-link").get_attribute("href")
     assert link.endswith(f"/records/{record.id}.pdf")
 
+    browser.get(live.url + "/queue?area=东宝区")
+    queue = browser.find_element(By.ID, "queue").text
+    assert "待审核" in queue and record.document_no in queue and record.business.name in queue
+
 
 def _get(pages, path: str, handler: str, **params: str):
     import asyncio
