@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from inspector_app.hq.service import HQ
@@ -22,7 +23,7 @@ from inspector_app.sync.bundle import (
     open_bundle,
     write_bundle,
 )
-from inspector_app.sync.protocol import ItemType, ProtocolError, PullPage, RecordPayload
+from inspector_app.sync.protocol import ItemType, ProtocolError, PullPage, Receipt, RecordPayload
 
 
 @dataclass
@@ -56,6 +57,18 @@ def _sender_key(hq: HQ) -> tuple[list[DeviceRow], Callable[[Party], str]]:
     return found, key_for
 
 
+def _accept(
+    hq: HQ, report: ImportReport, where: str, what: str, accept: Callable[[], Receipt]
+) -> Receipt | None:
+    """One item through HQ's normal acceptance; a refusal is reported and does not stop the others."""
+    try:
+        return accept()
+    except ProtocolError as exc:
+        report.refused.append(f"{what}：{exc}")
+        hq.note_refusal(report.device, where, exc)
+        return None
+
+
 def import_bundle(hq: HQ, path: str | os.PathLike[str]) -> ImportReport:
     found, key_for = _sender_key(hq)
     with open_bundle(path, key_for) as bundle:
@@ -66,24 +79,21 @@ def import_bundle(hq: HQ, path: str | os.PathLike[str]) -> ImportReport:
         for sha in hq.missing_blobs(bundle.blob_shas):
             hq.put_blob(sha, [bundle.blob(sha)])
             report.blobs_stored += 1
+        where = f"import {Path(path).name}"
         for record in bundle.records:
-            try:
-                receipt = hq.accept_record(device, record)
-            except ProtocolError as exc:
-                report.refused.append(f"记录 {record.id}：{exc}")
-                hq.note_refusal(device.name, f"import {Path(path).name}", exc)
-                continue
-            report.records_duplicate += receipt.duplicate
-            report.records_stored += not receipt.duplicate
+            receipt = _accept(
+                hq, report, where, f"记录 {record.id}", partial(hq.accept_record, device, record)
+            )
+            if receipt is not None:
+                report.records_duplicate += receipt.duplicate
+                report.records_stored += not receipt.duplicate
         for decision in bundle.decisions:
-            try:
-                receipt = hq.accept_decision(device, decision)
-            except ProtocolError as exc:
-                report.refused.append(f"审核决定 {decision.id}：{exc}")
-                hq.note_refusal(device.name, f"import {Path(path).name}", exc)
-                continue
-            report.decisions_duplicate += receipt.duplicate
-            report.decisions_stored += not receipt.duplicate
+            receipt = _accept(
+                hq, report, where, f"审核决定 {decision.id}", partial(hq.accept_decision, device, decision)
+            )
+            if receipt is not None:
+                report.decisions_duplicate += receipt.duplicate
+                report.decisions_stored += not receipt.duplicate
     return report
 
 
