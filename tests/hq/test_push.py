@@ -116,3 +116,23 @@ def test_pull_pages_resume_from_the_cursor(live):
             break
     assert seen == [p.id for p in pushed]  # the 沙洋县 record is not in this supervisor's area
     assert boss_client.pull(cursor).items == []
+
+
+def test_decisions_that_break_the_review_rules_are_refused(live):
+    inspector, boss = FakeLaptop(), FakeLaptop()
+    inspector_client = live.enrol(inspector)
+    boss_client = live.enrol(boss, role="supervisor", area="东宝区")
+    payload = inspector.record()
+    with pytest.raises(HQRefused) as err:  # the record is not at HQ yet
+        boss_client.push_decision(boss.decide(payload))
+    assert err.value.code == "record_unknown"
+    inspector_client.push_record(payload, inspector.blobs.__getitem__)
+    with pytest.raises(HQRefused) as err:  # 李明 (u-li) inspected this record himself
+        boss_client.push_decision(boss.decide(payload, actor_id="u-li"))
+    assert err.value.code == "self_review" and err.value.status == 403
+    other = FakeLaptop()
+    other_client = live.enrol(other)  # an inspector's laptop may not decide on someone else's record
+    with pytest.raises(HQRefused) as err:
+        other_client.push_decision(other.decide(payload))
+    assert err.value.code == "forbidden"
+    assert live.hq.records()[0]["status"] == "synced"
