@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import random
+import ssl
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -86,7 +87,10 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 class SyncClient:
-    """Talks to one HQ. ``token`` is the device token from :meth:`enroll` (not needed for enrolment)."""
+    """Talks to one HQ. ``token`` is the device token from :meth:`enroll` (not needed for enrolment).
+
+    ``verify`` is httpx's: True (system CAs), or an ``ssl.SSLContext`` trusting the bureau's own CA.
+    """
 
     def __init__(
         self,
@@ -97,7 +101,7 @@ class SyncClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
-        verify: bool | str = True,
+        verify: bool | ssl.SSLContext = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.hq_public_key = hq_public_key

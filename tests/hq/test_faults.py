@@ -9,6 +9,7 @@ import hashlib
 import os
 import random
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -224,4 +225,67 @@ def test_hq_killed_and_restarted_mid_push_the_push_completes(db_url, tmp_path):
         process.terminate()
         process.wait(10)
         client.close()
+        hq.engine.dispose()
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]),
+                       critical=False)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = folder / "hq.crt", folder / "hq.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def test_serve_over_tls_and_enrol_with_a_verified_certificate(tmp_path):
+    from inspector_app.hq.cli import open_hq
+    from inspector_app.sync.client import SyncClient
+
+    db = str(tmp_path / "hq.sqlite3")
+    hq = open_hq(db, None)
+    cert, key = _self_signed(tmp_path)
+    port = _port_in_range()
+    script = Path(sys.executable).with_name("inspector-hq")
+    process = subprocess.Popen(
+        [str(script), "serve", "--db", db, "--port", str(port), "--tls-cert", str(cert), "--tls-key", str(key)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        laptop = FakeLaptop()
+        client = SyncClient(
+            f"https://127.0.0.1:{port}",
+            verify=ssl.create_default_context(cafile=str(cert)),
+            retry=RetryPolicy(attempts=40, base=0.1, cap=0.3),
+        )
+        enrolment = client.enroll(
+            hq.devices.issue_code("TLS 笔记本").code, laptop.device_id, laptop.key.public
+        )
+        assert enrolment.hq == hq.identity
+        payload = laptop.record()
+        assert client.push_record(payload, laptop.blobs.__getitem__).id == payload.id
+        with pytest.raises(httpx.TransportError):  # plain HTTP to a TLS port is no way in
+            httpx.get(f"http://127.0.0.1:{port}/v1/hello", timeout=5).raise_for_status()
+    finally:
+        process.terminate()
+        process.wait(10)
         hq.engine.dispose()
