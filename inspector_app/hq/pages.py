@@ -21,7 +21,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.reviews import Decision
 from inspector_app.hq import store
-from inspector_app.hq.render import record_of, render_record
+from inspector_app.hq.render import record_of, render_record, shipped_forms
 from inspector_app.hq.service import HQ
 
 _env = Environment(loader=PackageLoader("inspector_app.hq", "templates"), autoescape=select_autoescape())
@@ -39,6 +39,14 @@ def _status_label(status: str) -> str:
         return RecordStatus(status).label
     except ValueError:
         return status
+
+
+def _item_texts(form_id: str, version: int) -> dict[str, str]:
+    """Item code → text from the shipped checklist ({} when HQ does not ship that version)."""
+    try:
+        return {item.code: item.text for item in shipped_forms().get(form_id, version).items}
+    except InspectorError:
+        return {}
 
 
 class Pages:
@@ -126,6 +134,7 @@ class Pages:
         context: dict[str, Any] = {
             "row": row, "record": record, "status_label": _status_label(row["status"]),
             "answers": [record.answers[c] for c in sorted(record.answers)],
+            "item_texts": _item_texts(record.form_id, record.form_version),
             "started": local_display(record.started_at), "finalized": _local(row["finalized_at"]),
             "received": _local(row["received_at"]), "device": device.name if device else row["device_id"],
             "decision": None,
