@@ -7,7 +7,9 @@ times vary; its hash is the SHA-256 of its content. 5 % of records await review,
 Jingmen. After each step (and ANALYZE) HQ serves over HTTP on loopback and we time, through httpx:
 
 * ``GET /queue?area=东宝区&page=N`` — 50 oldest records awaiting review in one area (N random in 1–5);
-* ``GET /records/{id}`` — one record's page (the record rebuilt from its content and rendered as HTML).
+* ``GET /records/{id}`` — one record's page (the record rebuilt from its content and rendered as HTML);
+* the pull query (``store.feed_page``, one feed row per record) for a supervisor's and an inspector's laptop,
+  from the start of the feed and from near its end.
 
 Usage: ``python benches/hq_scale.py [--sizes 10000,100000,1000000] [--queries 300]``. Goal: p95 < 50 ms at 1M.
 The last line is a JSON object.
@@ -80,12 +82,18 @@ def load(
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        feed: list[tuple[str, str, str, str, str]] = []
         with cursor.copy(f"COPY records ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in rows(start, stop, rng, devices):
                 copy.write_row(row)
+                feed.append(("record", row[0], row[2], row[5], row[13]))
                 if rng.random() < 0.001:
                     sample.append(row[0])
+        with cursor.copy("COPY feed (kind, ref, origin_device, area, created_at) FROM STDIN") as copy:
+            for entry in feed:
+                copy.write_row(entry)
         cursor.execute("ANALYZE records")
+        cursor.execute("ANALYZE feed")
         raw.commit()
     finally:
         raw.close()
@@ -107,6 +115,28 @@ def timed(client: httpx.Client, paths: list[str]) -> dict[str, float]:
         "p95_ms": round(spent[int(len(spent) * 0.95) - 1], 2),
         "max_ms": round(spent[-1], 2),
     }
+
+
+def feed_costs(engine: Any, devices: list[str], total: int, repeat: int = 30) -> dict[str, float]:
+    """Median ms of the pull query (``store.feed_page``, 200 items) for a supervisor and for an inspector
+    device, from the start of the feed and from near its end (the usual case: a device pulls what is new)."""
+    from inspector_app.hq.store import DeviceRow, feed_page
+
+    boss = DeviceRow(
+        0, "bench-boss", str(uuid.uuid4()), None, "supervisor", "东宝区", None, "", "", None, None
+    )
+    inspector = DeviceRow(0, "bench-inspector", devices[0], None, "inspector", "", None, "", "", None, None)
+    out = {}
+    for label, device in (("supervisor", boss), ("inspector", inspector)):
+        for where, after in (("from_start", 0), ("near_end", max(0, total - 1000))):
+            spent = []
+            with engine.connect() as conn:
+                for _ in range(repeat):
+                    began = time.perf_counter()
+                    feed_page(conn, device, after, 201)
+                    spent.append((time.perf_counter() - began) * 1000)
+            out[f"{label}_{where}_ms"] = round(statistics.median(spent), 2)
+    return out
 
 
 def main() -> None:
@@ -136,6 +166,7 @@ def main() -> None:
                     "load_s": round(seconds, 1),
                     "queue_page": timed(client, queue_paths),
                     "record_page": timed(client, record_paths),
+                    "pull_query": feed_costs(engine, devices, size),
                 }
                 print(f"{size}: {json.dumps(results[str(size)], ensure_ascii=False)}", file=sys.stderr)
         server.stop()

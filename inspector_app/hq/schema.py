@@ -130,8 +130,9 @@ feed = Table(
     Column("origin_device", String(36), nullable=False),
     Column("area", String(100), nullable=False),
     Column("created_at", TIME, nullable=False),
+    Index("ix_feed_kind", "kind", "seq"),
     Index("ix_feed_area", "area", "seq"),
-    Index("ix_feed_origin", "origin_device", "seq"),
+    Index("ix_feed_origin", "origin_device", "kind", "seq"),
 )
 
 refusals = Table(

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, literal, or_, select, union, update
 
 from inspector_app.hq.schema import (
     blobs,
@@ -216,20 +216,39 @@ def add_feed(conn: Connection, kind: str, ref: str, origin: str, area: str, at: 
 
 def feed_page(conn: Connection, device: DeviceRow, after: int, limit: int) -> list[tuple[int, str, str]]:
     """(seq, kind, ref) of changes for ``device`` after ``after``: its records' decisions, the registry, and
-    for a supervisor the area's records and decisions (never its own records back)."""
-    visible = [
-        feed.c.kind == "registry",
-        and_(feed.c.kind == "decision", feed.c.origin_device == device.device_id),
+    for a supervisor the area's records and decisions (never its own records back).
+
+    One index-ordered branch per audience (``ix_feed_kind``, ``ix_feed_origin``, ``ix_feed_area``), each
+    limited, then merged: a device with nothing new costs a few index probes, not a scan of the feed.
+    """
+
+    def branch(*where: Any) -> Any:
+        inner = (
+            select(feed.c.seq, feed.c.kind, feed.c.ref)
+            .where(feed.c.seq > after, *where)
+            .order_by(feed.c.seq)
+            .limit(limit)
+            .subquery()
+        )
+        return select(inner.c.seq, inner.c.kind, inner.c.ref)
+
+    branches = [
+        branch(feed.c.kind == "registry"),
+        branch(feed.c.origin_device == device.device_id, feed.c.kind == "decision"),
     ]
     if device.is_supervisor:
-        visible.append(and_(feed.c.kind == "decision", feed.c.area == device.area))
-        visible.append(
-            and_(
-                feed.c.kind == "record", feed.c.area == device.area, feed.c.origin_device != device.device_id
+        branches.append(
+            branch(
+                feed.c.area == device.area,
+                or_(
+                    feed.c.kind == "decision",
+                    and_(feed.c.kind == "record", feed.c.origin_device != device.device_id),
+                ),
             )
         )
-    query = select(feed.c.seq, feed.c.kind, feed.c.ref).where(feed.c.seq > after, or_(*visible))
-    return [(int(s), k, r) for s, k, r in conn.execute(query.order_by(feed.c.seq).limit(limit))]
+    merged = union(*branches).subquery()  # UNION: a decision seen by two branches comes once
+    query = select(merged.c.seq, merged.c.kind, merged.c.ref).order_by(merged.c.seq).limit(limit)
+    return [(int(s), k, r) for s, k, r in conn.execute(query)]
 
 
 # -- refusals and listings -------------------------------------------------------------------------------------------

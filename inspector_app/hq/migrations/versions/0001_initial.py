@@ -117,8 +117,9 @@ def upgrade() -> None:
         sa.Column("area", sa.String(100), nullable=False),
         sa.Column("created_at", TIME, nullable=False),
     )
+    op.create_index("ix_feed_kind", "feed", ["kind", "seq"])
     op.create_index("ix_feed_area", "feed", ["area", "seq"])
-    op.create_index("ix_feed_origin", "feed", ["origin_device", "seq"])
+    op.create_index("ix_feed_origin", "feed", ["origin_device", "kind", "seq"])
     op.create_table(
         "refusals",
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
