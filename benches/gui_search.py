@@ -1,6 +1,6 @@
 """Search-as-you-type in the 主体查询 page over 300,000 businesses: keystroke → results painted.
 
-A data home with ``--rows`` fake Jingmen businesses (services/fake_registry.py) is built once and kept in
+A data home with ``--rows`` fake Jingmen businesses (demo/fake_registry.py) is built once and kept in
 ``--home`` (default: a folder in the temp directory, reused by later runs; building 300,000 takes ~1 min).
 The real :class:`SearchView` runs offscreen at 1190×700. For every keystroke of the typed queries (Chinese
 names character by character, USCC prefixes, pinyin initials, 1–2 character queries) the time from sending
@@ -30,10 +30,10 @@ from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from inspector_app.demo.fake_registry import generate_businesses  # noqa: E402
 from inspector_app.gui.pages import widgets  # noqa: E402
 from inspector_app.paths import DataHome  # noqa: E402
 from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.fake_registry import generate_businesses  # noqa: E402
 
 #: What inspectors type: names char by char, short queries, USCC prefixes, pinyin initials.
 QUERIES = [

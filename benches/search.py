@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inspector_app.core.clock import utc_iso  # noqa: E402
 from inspector_app.core.registry import Business  # noqa: E402
+from inspector_app.demo.fake_registry import generate_businesses  # noqa: E402
 from inspector_app.paths import DataHome  # noqa: E402
 from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.fake_registry import generate_businesses  # noqa: E402
 from inspector_app.services.initials import initials  # noqa: E402
 
 SCANS = {

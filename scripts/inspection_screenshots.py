@@ -25,14 +25,14 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from inspector_app.core.records import InspectionType, Inspector  # noqa: E402
 from inspector_app.core.registry import BusinessKind  # noqa: E402
+from inspector_app.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
+from inspector_app.demo.fill import fill_demo  # noqa: E402
+from inspector_app.demo.scenarios import demo_photo  # noqa: E402
 from inspector_app.gui.inspection.navigation import PageKind  # noqa: E402
 from inspector_app.gui.main_window import MainWindow  # noqa: E402
 from inspector_app.gui.style import apply_style  # noqa: E402
 from inspector_app.paths import DataHome  # noqa: E402
 from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.demo import fill_demo  # noqa: E402
-from inspector_app.services.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
-from inspector_app.services.demo_scenarios import demo_photo  # noqa: E402
 
 SIZE = (1366, 768)
 

@@ -151,7 +151,7 @@ def init(ctx: CliContext, as_json: bool) -> None:
 @friendly
 def demo(ctx: CliContext, businesses: int, as_json: bool) -> None:
     """写入演示数据：荆门五个县市区的市场主体名录，以及三类检查表的演示检查记录。"""
-    from inspector_app.services.demo import fill_demo
+    from inspector_app.demo.fill import fill_demo
 
     summary = fill_demo(ctx.services, businesses)
     if as_json:

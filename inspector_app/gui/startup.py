@@ -34,8 +34,8 @@ def demo_setup(services: Any) -> bool:
     published password must never be added to a real data home.
     """
     from inspector_app.core.summaries import InspectionQuery
-    from inspector_app.services.demo import fill_demo_if_empty
-    from inspector_app.services.demo_accounts import ensure_demo_accounts
+    from inspector_app.demo.accounts import ensure_demo_accounts
+    from inspector_app.demo.fill import fill_demo_if_empty
 
     if services.accounts.has_users():
         return False
@@ -103,7 +103,7 @@ class Session(QObject):
 
     def _demo_hint(self, dialog: Any) -> None:
         if self.demo:
-            from inspector_app.services.demo_accounts import is_demo_home
+            from inspector_app.demo.accounts import is_demo_home
 
             if is_demo_home(self.services):
                 dialog.set_hint(DEMO_HINT)

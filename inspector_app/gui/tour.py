@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from inspector_app.services.demo_accounts import DEMO_PASSWORD
+from inspector_app.demo.accounts import DEMO_PASSWORD
 
 SCREEN = (1366, 768)
 POLL_MS = 50

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from inspector_app.demo.accounts import ensure_demo_accounts
 from inspector_app.gui.app import DEMO_HINT, Session
 from inspector_app.gui.login import FirstAdminDialog, LoginDialog
 from inspector_app.paths import DataHome
 from inspector_app.services.accounts import MAX_FAILURES
-from inspector_app.services.demo_accounts import ensure_demo_accounts
 from tests.gui.conftest import PASSWORD
 from tests.gui.pages import FirstAdminPage, LoginPage
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from inspector_app.demo.fill import CREWS, fill_demo_if_empty
+from inspector_app.demo.scenarios import SCENARIOS
 from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
-from inspector_app.services.demo import CREWS, fill_demo_if_empty
-from inspector_app.services.demo_scenarios import SCENARIOS
 
 
 def test_fill_demo_if_empty_fills_an_empty_home_once(tmp_path):

@@ -1,7 +1,7 @@
 """Demo data: a realistic Jingmen registry plus inspections of all three families in every state.
 
 ``fill_demo`` writes the generated registry (by USCC, so running it twice never duplicates businesses) and,
-once per data home, the demo inspections of :data:`~inspector_app.services.demo_scenarios.SCENARIOS`:
+once per data home, the demo inspections of :data:`~inspector_app.demo.scenarios.SCENARIOS`:
 finalized records with every food verdict and every equipment outcome, drafts, orders with follow-ups
 (some overdue, some due soon), photos, signatures and a refusal, a 回头看 visit, and a corrected record.
 """
@@ -21,9 +21,9 @@ from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import FiveImplementations, Inspection, Inspector
 from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
 from inspector_app.core.summaries import InspectionQuery
-from inspector_app.services import demo_scenarios as plan
-from inspector_app.services.demo_accounts import DEMO_ACCOUNTS
-from inspector_app.services.fake_registry import generate_businesses, generate_equipment
+from inspector_app.demo import scenarios as plan
+from inspector_app.demo.accounts import DEMO_ACCOUNTS
+from inspector_app.demo.fake_registry import generate_businesses, generate_equipment
 from inspector_app.services.inspections import InspectionService
 
 if TYPE_CHECKING:
