@@ -33,7 +33,7 @@ from inspector_app.reports.fonts import register_fonts  # noqa: E402
 from inspector_app.reports.model import ReportData  # noqa: E402
 from inspector_app.reports.pdf import binary_streams, render_pdf  # noqa: E402
 from inspector_app.reports.specimen import MemoryImages, long_checklist, make_photo, specimen_record  # noqa: E402
-from inspector_app.services.media import prepare_photo  # noqa: E402
+from inspector_app.services.support.media import prepare_photo  # noqa: E402
 
 ITEMS = 60
 PHOTOS = 6

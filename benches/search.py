@@ -29,7 +29,7 @@ from inspector_app.core.registry import Business  # noqa: E402
 from inspector_app.demo.fake_registry import generate_businesses  # noqa: E402
 from inspector_app.paths import DataHome  # noqa: E402
 from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.initials import initials  # noqa: E402
+from inspector_app.services.support.initials import initials  # noqa: E402
 
 SCANS = {
     "name_2char": ("name", "%{q}%"),

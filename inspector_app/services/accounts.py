@@ -16,7 +16,7 @@ from functools import cached_property
 from inspector_app.core.accounts import Role, User, require_role
 from inspector_app.core.clock import Clock, local_display, parse_utc, utc_iso
 from inspector_app.core.errors import InspectorError, NotFound, PermissionDenied, ValidationError
-from inspector_app.services.passwords import PasswordHasher, check_password_policy
+from inspector_app.services.support.passwords import PasswordHasher, check_password_policy
 from inspector_app.storage.accounts import FailureState
 from inspector_app.storage.store import Store
 

@@ -37,8 +37,8 @@ from inspector_app.core.records import (
 from inspector_app.core.summaries import FollowUp, FollowUpStatus, InspectionQuery, InspectionSummary
 from inspector_app.core.verdicts import Handling
 from inspector_app.forms.library import FormLibrary
-from inspector_app.services import inspection_checks as checks
-from inspector_app.services.device import Device, load_device
+from inspector_app.services.support import inspection_checks as checks
+from inspector_app.services.support.device import Device, load_device
 from inspector_app.storage.store import Store
 
 #: Days ahead that count as "due soon" on the home screen.
@@ -184,7 +184,9 @@ class InspectionService:
         require_role(actor, Role.INSPECTOR)
         _, checklist = self._draft(inspection_id)
         self._item_exists(checklist, code)
-        from inspector_app.services.media import prepare_photo  # Pillow loads only when photos are added
+        from inspector_app.services.support.media import (
+            prepare_photo,  # Pillow loads only when photos are added
+        )
 
         image = prepare_photo(source)
         attachment = self.store.attachments.put(image.data, "photo", image.mime, image.width, image.height)
@@ -269,7 +271,7 @@ class InspectionService:
         record = self.repo.load(inspection_id)
         if role is SignerRole.INSPECTOR and name not in {i.name for i in record.inspectors}:
             raise ValidationError(f"“{name}”不是本记录的执法人员，不能以执法人员身份签名")
-        from inspector_app.services.media import prepare_signature
+        from inspector_app.services.support.media import prepare_signature
 
         image = prepare_signature(png)
         attachment = self.store.attachments.put(

@@ -16,9 +16,9 @@ from inspector_app.core.clock import Clock, utc_iso
 from inspector_app.core.errors import NotFound, ValidationError
 from inspector_app.core.identifiers import equipment_code_problem, normalize_code, uscc_problem
 from inspector_app.core.registry import Business, Equipment
-from inspector_app.services.importer import open_registry_file
-from inspector_app.services.initials import initials
-from inspector_app.services.registry_rows import parse_row
+from inspector_app.services.support.importer import open_registry_file
+from inspector_app.services.support.initials import initials
+from inspector_app.services.support.registry_validation import parse_row
 from inspector_app.storage.store import Store
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ class RegistryService:
     # -- import ------------------------------------------------------------------------------------------
 
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportReport:
-        """Import a CSV/XLSX registry in one transaction (see :mod:`inspector_app.services.importer`).
+        """Import a CSV/XLSX registry in one transaction (see :mod:`inspector_app.services.support.importer`).
 
         Invalid rows are reported and skipped; a USCC repeated in the file is imported once (first row) and
         reported; existing businesses are updated by USCC (only the columns the file has).

@@ -19,7 +19,7 @@ from inspector_app.core.registry import Business, BusinessKind, Equipment, Equip
 from inspector_app.paths import DataHome
 from inspector_app.services.accounts import AccountService
 from inspector_app.services.app import Services
-from inspector_app.services.passwords import PasswordHasher
+from inspector_app.services.support.passwords import PasswordHasher
 from tests.builders import T0
 
 PASSWORD = "password-1"

@@ -2,7 +2,7 @@
 thumbnails with a remove button.
 
 Preparation (EXIF orientation applied, long side ≤ 1600 px, metadata dropped) is
-:func:`inspector_app.services.media.prepare_photo`; it runs on a worker thread (:mod:`gui.workers`) and the
+:func:`inspector_app.services.support.media.prepare_photo`; it runs on a worker thread (:mod:`gui.workers`) and the
 prepared JPEG bytes are then stored through the service on the UI thread (the database stays single-threaded).
 """
 
@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from inspector_app.gui.workers import run_task
-from inspector_app.services.media import PreparedImage, prepare_photo
+from inspector_app.services.support.media import PreparedImage, prepare_photo
 
 THUMB = 72
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic"}

@@ -22,7 +22,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.evaluation import Evaluation, evaluate
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import Answer, FiveImplementations, Inspection, RectificationOrder, SignerRole
-from inspector_app.services.media import PreparedImage
+from inspector_app.services.support.media import PreparedImage
 
 T = TypeVar("T")
 

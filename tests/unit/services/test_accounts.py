@@ -18,7 +18,7 @@ from inspector_app.services.accounts import (
     lock_duration,
     wait_text,
 )
-from inspector_app.services.passwords import PasswordHasher, check_password_policy
+from inspector_app.services.support.passwords import PasswordHasher, check_password_policy
 from inspector_app.storage.store import Store
 
 CHEAP = PasswordHasher(n=2**4, r=1, p=1)

@@ -14,8 +14,8 @@ from inspector_app.core.identifiers import make_uscc
 from inspector_app.core.registry import Business, BusinessKind
 from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
-from inspector_app.services.initials import initials
 from inspector_app.services.registry import RegistryService
+from inspector_app.services.support.initials import initials
 
 NAMES = [
     "红山大酒店",
