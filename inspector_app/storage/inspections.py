@@ -23,7 +23,7 @@ from inspector_app.core.lifecycle import RecordStatus, check_editable, check_tra
 from inspector_app.core.records import Answer, Inspection, RectificationOrder, Signature
 from inspector_app.core.records import content_hash as compute_hash
 from inspector_app.core.summaries import FollowUp, InspectionQuery, InspectionSummary
-from inspector_app.storage import inspection_rows as rows
+from inspector_app.storage import inspection_sql as rows
 from inspector_app.storage.db import StorageError
 from inspector_app.storage.schema_inspections import FROZEN_MESSAGE, TRANSITION_MESSAGE
 from inspector_app.storage.transactions import transaction
