@@ -122,7 +122,7 @@ def p95(values: list[float]) -> float:
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
-    from inspector_app.gui.style import apply_style
+    from inspector_app.gui.theme import apply_style
 
     apply_style(app)  # the app's font and style sheet, as in the real window
     with tempfile.TemporaryDirectory() as tmp:

@@ -59,7 +59,7 @@ import sys, time
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from inspector_app.gui.style import apply_style
+from inspector_app.gui.theme import apply_style
 app = QApplication(sys.argv[:1])
 apply_style(app)
 from inspector_app.gui.app import open_services

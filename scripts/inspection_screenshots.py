@@ -30,7 +30,7 @@ from inspector_app.demo.fill import fill_demo  # noqa: E402
 from inspector_app.demo.scenarios import demo_photo  # noqa: E402
 from inspector_app.gui.inspection.navigation import PageKind  # noqa: E402
 from inspector_app.gui.main_window import MainWindow  # noqa: E402
-from inspector_app.gui.style import apply_style  # noqa: E402
+from inspector_app.gui.theme import apply_style  # noqa: E402
 from inspector_app.paths import DataHome  # noqa: E402
 from inspector_app.services.app import Services  # noqa: E402
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from inspector_app.gui.startup import DEMO_HINT, Session, demo_setup, open_services
-from inspector_app.gui.style import apply_style
+from inspector_app.gui.theme import apply_style
 from inspector_app.paths import resolve_home
 
 __all__ = ["DEMO_HINT", "Session", "demo_setup", "main", "open_services", "parse_args"]

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 from inspector_app.core.accounts import User
 from inspector_app.core.checklist import Result, Section
 from inspector_app.core.verdicts import SEVERITY
+from inspector_app.gui.inspection.editor_stylesheet import EDITOR_QSS
 from inspector_app.gui.inspection.header import EditorHeader, clock_text, verdict_text
 from inspector_app.gui.inspection.items import ItemCard, hide_keeping_focus
 from inspector_app.gui.inspection.navigation import NavigationModel, PageKind, SectionCounts
 from inspector_app.gui.inspection.page_body import page_body
 from inspector_app.gui.inspection.photos import PhotoImporter, choose_photos
-from inspector_app.gui.inspection.session import RecordSession
-from inspector_app.gui.inspection.style import EDITOR_QSS
+from inspector_app.gui.inspection.record_session import RecordSession
 from inspector_app.gui.workers import run_task
 
 NAV_WIDTH = 250

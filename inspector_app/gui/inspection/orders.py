@@ -29,7 +29,7 @@ from inspector_app.core.checklist import Family, Item
 from inspector_app.core.records import FiveImplementations, RectificationOrder
 from inspector_app.gui.inspection.items import KEY_MARK, hide_keeping_focus
 from inspector_app.gui.inspection.page_body import page_body
-from inspector_app.gui.inspection.session import RecordSession
+from inspector_app.gui.inspection.record_session import RecordSession
 
 DEFAULT_DAYS = 7
 

@@ -22,7 +22,7 @@ from inspector_app.core.clock import local_today
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.registry import Business, BusinessKind, Equipment
 from inspector_app.core.summaries import FollowUp, InspectionQuery, InspectionSummary
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.models.tables import FollowUpTableModel, InspectionTableModel
 from inspector_app.gui.pages.widgets import IdTable, hint_label, title_label
@@ -32,7 +32,7 @@ _FAR_DAYS = 3650
 
 def _next_inspection_color(today: date):  # noqa: ANN202
     def color(e: Equipment):  # noqa: ANN202
-        return style.DANGER if e.next_inspection and e.next_inspection < today else None
+        return theme.DANGER if e.next_inspection and e.next_inspection < today else None
 
     return color
 
@@ -206,7 +206,7 @@ class BusinessView(QWidget):
         label = f"未完成整改（{len(mine)}）" + (f"，{overdue} 项逾期" if overdue else "")
         self.tabs.setTabText(1, label)
         self.tabs.tabBar().setTabTextColor(
-            1, style.DANGER if overdue else self.palette().windowText().color()
+            1, theme.DANGER if overdue else self.palette().windowText().color()
         )
 
     def _start_for_equipment(self, code: str) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from inspector_app.core.accounts import Role, User
 from inspector_app.core.clock import CHINA_TZ, local_display, local_today
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.models.tables import FollowUpTableModel, InspectionTableModel
 from inspector_app.gui.pages.widgets import Card, IdTable, hint_label, title_label
@@ -27,7 +27,7 @@ RETURNED_COLUMNS = (
     Column("主体名称", lambda r: r.business_name),
     Column("退回人", lambda r: r.returned_by),
     Column("退回时间", lambda r: local_display(r.returned_at).removesuffix(" (UTC+8)")),
-    Column("退回意见", lambda r: r.comment, color=lambda r: style.DANGER, tooltip=lambda r: r.comment),
+    Column("退回意见", lambda r: r.comment, color=lambda r: theme.DANGER, tooltip=lambda r: r.comment),
 )
 
 QUEUE_COLUMNS = (
@@ -186,7 +186,7 @@ class HomePage(QWidget):
         parts += [f"逾期未整改 {len(data.overdue)} 项", f"近期回头看 {len(data.due)} 项"]
         self.summary.setText("，".join(parts) + "。双击或按 Enter 打开。")
         overdue_card = self.cards["overdue"]
-        overdue_card.title.setStyleSheet(f"color: {style.DANGER.name()};" if data.overdue else "")
+        overdue_card.title.setStyleSheet(f"color: {theme.DANGER.name()};" if data.overdue else "")
         self.loaded.emit()
 
     def _fill(self, key: str, model: IdTableModel, items: list[Any], key_of: Any, empty: str) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, 
 from inspector_app.core.accounts import User
 from inspector_app.core.clock import local_display
 from inspector_app.core.reviews import Decision, QueueItem, ReviewEvent
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.pages.widgets import Card, IdTable, hint_label, title_label
 from inspector_app.gui.review.dialogs import DecisionDialog
@@ -33,7 +33,7 @@ def _when(moment: Any) -> str:
 
 def _verdict_color(q: QueueItem) -> Any:
     v = q.summary.verdict
-    return style.DANGER if v in _BAD else style.OK if v in _GOOD else style.WARNING if v else None
+    return theme.DANGER if v in _BAD else theme.OK if v in _GOOD else theme.WARNING if v else None
 
 
 def _version_text(q: QueueItem) -> str:
@@ -50,7 +50,7 @@ QUEUE_COLUMNS = (
     Column("辖区", lambda q: q.summary.area),
     Column("检查结果", lambda q: q.summary.verdict, color=_verdict_color),
     Column("检查人员", lambda q: "、".join(q.inspector_names)),
-    Column("版本", _version_text, color=lambda q: style.WARNING if q.summary.version > 1 else None),
+    Column("版本", _version_text, color=lambda q: theme.WARNING if q.summary.version > 1 else None),
     Column("检查表", lambda q: q.form_title or q.summary.form_id),
 )
 
