@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from specimen import long_checklist  # noqa: E402
 
 from inspector_app.core.accounts import Role, User  # noqa: E402
 from inspector_app.core.checklist import Checklist, Family, Section  # noqa: E402
@@ -32,7 +33,6 @@ from inspector_app.core.records import Inspector  # noqa: E402
 from inspector_app.core.registry import Business, BusinessKind  # noqa: E402
 from inspector_app.forms.library import FormLibrary, load_library  # noqa: E402
 from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.reports.specimen import long_checklist  # noqa: E402
 from inspector_app.services.app import Services  # noqa: E402
 
 ITEMS = 60

@@ -25,6 +25,7 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table  # noqa: E402
+from specimen import MemoryImages, long_checklist, make_photo, specimen_record  # noqa: E402
 
 from inspector_app.core.checklist import Family  # noqa: E402
 from inspector_app.forms.library import load_library  # noqa: E402
@@ -32,7 +33,6 @@ from inspector_app.reports.content import build_report  # noqa: E402
 from inspector_app.reports.fonts import register_fonts  # noqa: E402
 from inspector_app.reports.model import ReportData  # noqa: E402
 from inspector_app.reports.pdf import binary_streams, render_pdf  # noqa: E402
-from inspector_app.reports.specimen import MemoryImages, long_checklist, make_photo, specimen_record  # noqa: E402
 from inspector_app.services.support.media import prepare_photo  # noqa: E402
 
 ITEMS = 60

@@ -21,10 +21,10 @@ from review_support import (
     sign_all,
 )
 
+from benches.specimen import make_photo
 from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import InspectorError, LifecycleError, NotFound
 from inspector_app.core.lifecycle import RecordStatus
-from inspector_app.reports.specimen import make_photo
 from inspector_app.services.reports import file_name
 
 
