@@ -1,12 +1,21 @@
-"""``inspector-app --demo --screenshot-dir DIR``: walk through the main screens and save 1366×768 PNGs.
+"""Screenshots of the main screens for docs/screenshots/: login, home, registry search, business, records.
 
-Used to make ``docs/screenshots/`` (run under Xvfb with ``QT_QPA_PLATFORM=xcb``). The walk is a generator
-of steps; each step yields a condition (a callable) and the next step runs once it holds, polled from a
-timer, so the event loop keeps running and every screen is painted as a user would see it.
+Run under a virtual display at laptop size::
+
+    Xvfb :98 -screen 0 1366x768x24 &
+    QT_QPA_PLATFORM=xcb DISPLAY=:98 .venv/bin/python scripts/app_screenshots.py docs/screenshots
+
+Starts the real app on a throw-away demo data home (as ``inspector-app --demo``), logs in through the login
+dialog as the demo inspector and saves 1366×768 PNGs (``scripts/inspection_screenshots.py`` does the
+editor's screens). The walk is a generator of steps; each step yields a condition (a callable) and the next
+step runs once it holds, polled from a timer, so the event loop keeps running and every screen is painted as
+a user would see it.
 """
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +25,9 @@ from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from inspector_app.demo.accounts import DEMO_PASSWORD
+from inspector_app.gui.app import create_app
+from inspector_app.gui.startup import Session
+from inspector_app.paths import DataHome
 
 SCREEN = (1366, 768)
 POLL_MS = 50
@@ -123,3 +135,20 @@ class Tour(QObject):
         yield from self._settle()
         self.save(window.grab(), "business.png")
         registry.show_search()
+
+
+def main(out: Path) -> int:
+    app = create_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        session = Session(DataHome(Path(tmp) / "home"), demo=True)
+        tour = Tour(session, out)
+        session.dialog_shown.connect(tour.dialog_shown)
+        session.start()
+        code = app.exec()
+        if session.services is not None:
+            session.services.close()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")))
