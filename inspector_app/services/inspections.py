@@ -20,7 +20,7 @@ from inspector_app.core.clock import CHINA_TZ, Clock, local_today
 from inspector_app.core.errors import LifecycleError, NotFound, ValidationError
 from inspector_app.core.evaluation import Evaluation, blocking_problems, evaluate
 from inspector_app.core.identifiers import normalize_code
-from inspector_app.core.lifecycle import RecordStatus, check_editable
+from inspector_app.core.lifecycle import RecordStatus, check_correctable, check_editable
 from inspector_app.core.records import (
     Answer,
     Attachment,
@@ -377,8 +377,7 @@ class InspectionService:
         """A correction: a new draft copying answers and orders (not signatures), version + 1."""
         require_role(actor, Role.INSPECTOR)
         old = self.repo.load(inspection_id)
-        if old.status not in (RecordStatus.FINALIZED, RecordStatus.RETURNED):
-            raise LifecycleError(f"只有已定稿或已退回的记录可以创建新版本（当前为{old.status.label}）")
+        check_correctable(old.status)
         newer = self.repo.successor(inspection_id)
         if newer is not None:
             raise LifecycleError(f"该记录已有新版本（{newer}），请在最新版本上修改")

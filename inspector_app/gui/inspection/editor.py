@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.accounts import User
-from inspector_app.core.checklist import Result, Section
+from inspector_app.core.checklist import Section
 from inspector_app.core.verdicts import SEVERITY
 from inspector_app.gui.inspection.editor_stylesheet import EDITOR_QSS
 from inspector_app.gui.inspection.header import EditorHeader, clock_text, verdict_text
@@ -254,7 +254,7 @@ class InspectionEditor(QWidget):
         if not by_key:
             return
         card = self.card(code)
-        if card.result() is Result.NONCOMPLIANT and card.item.note_when_fail:
+        if card.evidence().note_required:
             card.focus_note()
         else:
             self.move_from(code, 1)

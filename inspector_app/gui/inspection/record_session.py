@@ -19,8 +19,7 @@ from inspector_app.core.accounts import Role, User
 from inspector_app.core.checklist import Checklist, Item, Result
 from inspector_app.core.clock import local_today
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.evaluation import Evaluation, evaluate
-from inspector_app.core.lifecycle import RecordStatus
+from inspector_app.core.evaluation import Evaluation, evaluate, failure_evidence
 from inspector_app.core.records import Answer, FiveImplementations, Inspection, RectificationOrder, SignerRole
 from inspector_app.services.support.media import PreparedImage
 
@@ -78,9 +77,8 @@ class RecordSession(QObject):
 
     @property
     def can_correct(self) -> bool:
-        """Whether this user may start a correction (新版本) of the record: finalized or returned ones."""
-        correctable = self.record.status in (RecordStatus.FINALIZED, RecordStatus.RETURNED)
-        return correctable and not self.read_only
+        """Whether this user may start a correction (新版本) of the record (core says which states may)."""
+        return self.record.status.correctable and not self.read_only
 
     @property
     def attributes(self) -> dict[str, str]:
@@ -107,12 +105,7 @@ class RecordSession(QObject):
 
     def is_incomplete(self, item: Item) -> bool:
         """Answered 不符合 but still lacking the note or photo the form requires."""
-        answer = self.record.answers.get(item.code)
-        if answer is None or item.judge(answer.value) is not Result.NONCOMPLIANT:
-            return False
-        return (item.note_when_fail and not answer.note.strip()) or (
-            item.photo_when_fail and not answer.photos
-        )
+        return failure_evidence(item, self.record.answers.get(item.code)).incomplete
 
     def progress(self) -> tuple[int, int]:
         """(answered, visible) over the whole checklist."""

@@ -13,6 +13,7 @@ from inspector_app.core.lifecycle import (
     TRANSITIONS,
     RecordStatus,
     can_transition,
+    check_correctable,
     check_editable,
     check_transition,
 )
@@ -53,6 +54,14 @@ def test_only_drafts_are_editable():
     for status in (F, S, A, R):
         with pytest.raises(LifecycleError, match="新版本"):
             check_editable(status)
+
+
+def test_only_finalized_or_returned_records_are_corrected_by_a_new_version():
+    assert {s for s in RecordStatus if s.correctable} == {F, R}
+    check_correctable(R)
+    for status in (D, S, A):
+        with pytest.raises(LifecycleError, match="只有已定稿或已退回的记录可以创建新版本"):
+            check_correctable(status)
 
 
 def test_a_supervisor_reviews_finalized_or_synced_records():
