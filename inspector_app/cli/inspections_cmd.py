@@ -129,7 +129,7 @@ def _parse_status(text: str | None) -> RecordStatus | None:
 def init(ctx: CliContext, as_json: bool) -> None:
     """创建（或检查）数据目录和数据库，并显示其位置。"""
     home = ctx.services.home
-    ctx.services.store.check_integrity()
+    ctx.services.check_integrity()
     info = {"home": str(home.root), "database": str(home.db_path), "attachments": str(home.attachments_dir)}
     if as_json:
         emit_json(info)

@@ -68,12 +68,12 @@ class RegistryService:
     """The registry of businesses for one data home."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
+        self._store = store
         self.clock = clock
 
     @property
     def _repo(self) -> BusinessRepository:
-        return self.store.businesses
+        return self._store.businesses
 
     # -- reads -------------------------------------------------------------------------------------------
 

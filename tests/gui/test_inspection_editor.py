@@ -25,8 +25,8 @@ from inspector_app.gui.inspection.answers import (
 )
 from inspector_app.gui.inspection.editor import InspectionEditor, SectionPage
 from tests.builders import make_checklist, make_item, make_jpeg
-from tests.gui.conftest import uscc_of
 from tests.gui.inspection_pages import EditorPage, draw_strokes
+from tests.shell import uscc_of
 
 pytestmark = pytest.mark.gui
 

@@ -17,9 +17,9 @@ from inspector_app.gui.inspection.start_dialog import StartDialog
 from inspector_app.gui.login import LoginDialog
 from inspector_app.gui.main_window import MainWindow
 from tests.builders import make_jpeg
-from tests.gui.conftest import PASSWORD
 from tests.gui.inspection_pages import EditorPage, StartPage, click
 from tests.gui.pages import LoginPage, RegistryPage
+from tests.shell import PASSWORD
 
 pytestmark = pytest.mark.gui
 

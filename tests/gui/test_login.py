@@ -9,8 +9,8 @@ from inspector_app.gui.app import DEMO_HINT, Session
 from inspector_app.gui.login import FirstAdminDialog, LoginDialog
 from inspector_app.paths import DataHome
 from inspector_app.services.accounts import MAX_FAILURES
-from tests.gui.conftest import PASSWORD
 from tests.gui.pages import FirstAdminPage, LoginPage
+from tests.shell import PASSWORD
 
 pytestmark = pytest.mark.gui
 
@@ -58,12 +58,10 @@ def test_demo_hint_is_shown_only_when_set(login):
 
 
 def _first_admin(qtbot, tmp_path):
-    from inspector_app.services.accounts import AccountService
     from inspector_app.services.app import Services
-    from tests.gui.conftest import CHEAP_HASHER
+    from tests.builders import CHEAP_HASHER
 
-    services = Services(DataHome(tmp_path / "fresh").ensure())
-    services.__dict__["accounts"] = AccountService(services.store, services.clock, hasher=CHEAP_HASHER)
+    services = Services(DataHome(tmp_path / "fresh").ensure(), hasher=CHEAP_HASHER)
     session = Session(DataHome(tmp_path / "fresh"), demo=False, services=services)
     dialog = session.make_dialog()
     qtbot.addWidget(dialog)

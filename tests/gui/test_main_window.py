@@ -11,8 +11,8 @@ from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.summaries import FollowUp
 from inspector_app.gui import theme
 from inspector_app.gui.pages.home import HomeData
-from tests.gui.conftest import uscc_of
 from tests.gui.pages import HomePage, InspectionsPage, MainWindowPage
+from tests.shell import uscc_of
 
 pytestmark = pytest.mark.gui
 

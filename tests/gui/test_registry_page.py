@@ -10,8 +10,8 @@ from inspector_app.core.summaries import FollowUp
 from inspector_app.gui import theme
 from inspector_app.gui.models.base import ID_ROLE
 from inspector_app.gui.pages.registry import RegistryPage as RegistryWidget
-from tests.gui.conftest import uscc_of
 from tests.gui.pages import RegistryPage
+from tests.shell import uscc_of
 
 pytestmark = pytest.mark.gui
 

@@ -16,8 +16,8 @@ from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import Inspector
 from inspector_app.gui.models.base import ID_ROLE
 from inspector_app.gui.review import PdfViewer, ReviewPage
-from tests.gui.conftest import uscc_of
 from tests.review_support import FORM, answer_all, corrected_version, finalized_record, sign_all
+from tests.shell import uscc_of
 
 pytestmark = pytest.mark.gui
 WAIT_MS = 15000

@@ -7,8 +7,8 @@ import pytest
 from inspector_app.gui.login import FirstAdminDialog, LoginDialog
 from inspector_app.gui.startup import Session
 from inspector_app.paths import DataHome
-from tests.gui.conftest import PASSWORD
 from tests.gui.pages import LoginPage
+from tests.shell import PASSWORD
 
 pytestmark = pytest.mark.gui
 

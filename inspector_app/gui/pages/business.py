@@ -27,8 +27,6 @@ from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.models.tables import FollowUpTableModel, InspectionTableModel
 from inspector_app.gui.pages.widgets import IdTable, hint_label, title_label
 
-_FAR_DAYS = 3650
-
 
 def _next_inspection_color(today: date):  # noqa: ANN202
     def color(e: Equipment):  # noqa: ANN202
@@ -196,10 +194,8 @@ class BusinessView(QWidget):
         self.tabs.setTabText(0, f"检查记录（{len(summaries)}）")
 
     def _load_orders(self, b: Business) -> None:
-        inspections = self.services.inspections
         today = local_today(self.services.clock)
-        open_items = inspections.overdue_orders(today) + inspections.followups_due(today, days=_FAR_DAYS)
-        mine = [f for f in open_items if f.uscc == b.uscc]
+        mine = self.services.inspections.open_followups(b.uscc)
         self._followups = {f.id: f for f in mine}
         self.orders_model.set_ids([f.id for f in mine])
         overdue = sum(1 for f in mine if f.overdue(today))

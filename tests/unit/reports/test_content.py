@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from builders import make_checklist, make_draft, make_item
 
 from inspector_app.core.checklist import Family
 from inspector_app.core.lifecycle import RecordStatus
@@ -32,6 +31,7 @@ from inspector_app.reports.model import (
     PhotoBlock,
     SignatureBlock,
 )
+from tests.builders import make_checklist, make_draft, make_item
 
 RID = "0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 STARTED = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 China time

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import NotFound, ValidationError
 from inspector_app.core.identifiers import make_uscc
 from inspector_app.core.registry import Business, BusinessKind
-from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
 from inspector_app.services.registry import RegistryService
 from inspector_app.services.support.initials import initials
@@ -31,13 +25,6 @@ NAMES = [
 
 def uscc(n: int, region: str = "420802") -> str:
     return make_uscc(f"91{region}MA4{n:06d}")
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    services = Services(DataHome(tmp_path / "home"), clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)))
-    yield services
-    services.close()
 
 
 @pytest.fixture
