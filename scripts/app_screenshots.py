@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from inspector_app.demo.accounts import DEMO_PASSWORD
 from inspector_app.gui.app import create_app
-from inspector_app.gui.startup import Session
+from inspector_app.gui.startup import LoginFlow
 from inspector_app.paths import DataHome
 
 SCREEN = (1366, 768)
@@ -45,9 +45,9 @@ def grab_screen() -> QPixmap:
 class Tour(QObject):
     """Logs in as the demo inspector and saves one PNG per main screen, then quits."""
 
-    def __init__(self, session: Any, out_dir: str | Path) -> None:
+    def __init__(self, flow: LoginFlow, out_dir: str | Path) -> None:
         super().__init__()
-        self.session = session
+        self.flow = flow
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self.saved: list[Path] = []
@@ -99,8 +99,8 @@ class Tour(QObject):
         yield from self._settle()
         self.save(grab_screen(), "login.png")
         dialog.login_button.click()
-        yield lambda: self.session.window is not None
-        window = self.session.window
+        yield lambda: self.flow.window is not None
+        window = self.flow.window
         window.setGeometry(0, 0, *SCREEN)
         home = window.page("home")
         yield lambda: not home.is_loading
@@ -140,13 +140,13 @@ class Tour(QObject):
 def main(out: Path) -> int:
     app = create_app()
     with tempfile.TemporaryDirectory() as tmp:
-        session = Session(DataHome(Path(tmp) / "home"), demo=True)
-        tour = Tour(session, out)
-        session.dialog_shown.connect(tour.dialog_shown)
-        session.start()
+        flow = LoginFlow(DataHome(Path(tmp) / "home"), demo=True)
+        tour = Tour(flow, out)
+        flow.dialog_shown.connect(tour.dialog_shown)
+        flow.start()
         code = app.exec()
-        if session.services is not None:
-            session.services.close()
+        if flow.services is not None:
+            flow.services.close()
     return int(code)
 
 

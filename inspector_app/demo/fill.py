@@ -21,7 +21,7 @@ from inspector_app.core.records import FiveImplementations, Inspection, Inspecto
 from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
 from inspector_app.core.summaries import InspectionQuery
 from inspector_app.demo import scenarios as plan
-from inspector_app.demo.accounts import DEMO_ACCOUNTS
+from inspector_app.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
 from inspector_app.demo.fake_registry import generate_businesses, generate_equipment
 
 if TYPE_CHECKING:
@@ -220,8 +220,13 @@ def _count(services: Services, summary: DemoSummary) -> None:
     summary.open_followups = len(services.inspections.open_followups())
 
 
-def fill_demo_if_empty(services: Services, businesses: int = DEFAULT_BUSINESSES) -> DemoSummary | None:
-    """Fill a data home that has no businesses and no inspections yet (used by ``inspector-app --demo``)."""
-    if services.registry.count() or services.inspections.list(InspectionQuery(limit=1)):
+def prepare_demo_home(services: Services, businesses: int = DEFAULT_BUSINESSES) -> DemoSummary | None:
+    """On an empty data home: the demo accounts, then the demo data (``inspector-app --demo``).
+
+    Returns None and changes nothing on a home that holds anything (accounts, businesses or records): demo
+    accounts with a published password must never be added to a real data home.
+    """
+    if not services.is_empty():
         return None
+    ensure_demo_accounts(services)  # first, so the demo drafts belong to the demo inspectors
     return fill_demo(services, businesses)

@@ -16,18 +16,19 @@ from collections.abc import Sequence
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from inspector_app.gui.startup import DEMO_HINT, Session, demo_setup, open_services
+from inspector_app.demo.accounts import DEMO_PASSWORD
+from inspector_app.gui.startup import LoginFlow, open_services, prepare_demo_home
 from inspector_app.gui.theme import apply_style
 from inspector_app.paths import resolve_home
 
-__all__ = ["DEMO_HINT", "Session", "demo_setup", "main", "open_services", "parse_args"]
+__all__ = ["LoginFlow", "main", "open_services", "parse_args", "prepare_demo_home"]
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="inspector-app", description="市场监管现场检查 — 桌面程序")
     parser.add_argument("--home", help="数据目录；默认取 INSPECTOR_HOME 或系统用户数据目录")
     parser.add_argument(
-        "--demo", action="store_true", help="数据目录为空时填入演示数据和演示账号（密码 demo1234）"
+        "--demo", action="store_true", help=f"数据目录为空时填入演示数据和演示账号（密码 {DEMO_PASSWORD}）"
     )
     parser.add_argument("--quit-after", type=float, default=0, help="启动若干秒后自动退出（自动化测试用）")
     return parser.parse_args(list(argv) if argv is not None else None)
@@ -47,11 +48,11 @@ def create_app() -> QApplication:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     app = create_app()
-    session = Session(resolve_home(args.home), demo=args.demo)
+    flow = LoginFlow(resolve_home(args.home), demo=args.demo)
     if args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), app.quit)
-    session.start()
+    flow.start()
     code = app.exec()
-    if session.services is not None:
-        session.services.close()
+    if flow.services is not None:
+        flow.services.close()
     return int(code)
