@@ -7,8 +7,6 @@ editor, the forms or Pillow.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -109,20 +107,10 @@ def open_record(window: Any, record_id: str, read_only: bool | None = None) -> Q
 
 def start(window: Any, uscc: str, equipment_code: str = "") -> str | None:
     """Run the inspection editor's start dialog for ``uscc``; open the new draft. Returns its id or None."""
-    run = _start_function()
-    if run is None:
-        QMessageBox.information(window, "开始检查", "开始检查的对话框尚未安装。")
-        return None
-    record_id = run(window, window.services, window.user, uscc, equipment_code)
+    from inspector_app.gui.inspection.start_dialog import start_inspection
+
+    record_id = start_inspection(window, window.services, window.user, uscc, equipment_code)
     if record_id:
         window.notify_data_changed()
         open_record(window, record_id)
     return record_id or None
-
-
-def _start_function():  # noqa: ANN202
-    """``start_inspection(parent, services, user, uscc, equipment_code) -> record id | None`` of the editor."""
-    for module in ("inspector_app.gui.inspection.start_dialog", "inspector_app.gui.inspection.start"):
-        if importlib.util.find_spec(module) is not None:
-            return getattr(importlib.import_module(module), "start_inspection", None)
-    return None

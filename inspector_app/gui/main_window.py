@@ -6,13 +6,12 @@ Pages talk to the window through their signals (``record_activated``, ``start_re
 ``business_activated``), which the window wires when it creates them.
 
 Hosting the inspection editor (``inspector_app.gui.inspection``) goes through :meth:`open_inspection`
-and :meth:`start_inspection`; both are resolved lazily so start-up never imports the editor.
+and :meth:`start_inspection`; both import :mod:`inspector_app.gui.editor_host` on first use so start-up never
+imports the editor.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -256,19 +255,15 @@ class MainWindow(QMainWindow):
 
     def open_inspection(self, record_id: str, read_only: bool | None = None) -> None:
         """Show a record in the inspection editor (editable if it is a draft the user may edit)."""
-        host = _inspection_host()
-        if host is None:
-            self._editor_missing()
-            return
-        host.open_record(self, record_id, read_only)
+        from inspector_app.gui import editor_host
+
+        editor_host.open_record(self, record_id, read_only)
 
     def start_inspection(self, uscc: str, equipment_code: str = "") -> None:
         """Open the start-inspection dialog for a business (then the new draft in the editor)."""
-        host = _inspection_host()
-        if host is None:
-            self._editor_missing()
-            return
-        host.start(self, uscc, equipment_code)
+        from inspector_app.gui import editor_host
+
+        editor_host.start(self, uscc, equipment_code)
 
     def notify_data_changed(self) -> None:
         """Records changed: tell listeners and refresh the visible page."""
@@ -277,9 +272,6 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str, msecs: int = 5000) -> None:
         self.statusBar().showMessage(text, msecs)
-
-    def _editor_missing(self) -> None:
-        QMessageBox.information(self, "检查记录", "检查记录编辑功能尚未安装。")
 
     # -- account actions -----------------------------------------------------------------------------
 
@@ -316,10 +308,3 @@ class MainWindow(QMainWindow):
             "Ctrl+Q　退出程序",
         ]
         QMessageBox.information(self, "快捷键", "\n".join(lines))
-
-
-def _inspection_host():  # noqa: ANN202
-    """The adapter to the inspection editor (:mod:`inspector_app.gui.editor_host`), imported on first use."""
-    if importlib.util.find_spec("inspector_app.gui.editor_host") is None:
-        return None
-    return importlib.import_module("inspector_app.gui.editor_host")
