@@ -118,7 +118,6 @@ def _parse_status(text: str | None) -> RecordStatus | None:
             return status
     options = "、".join(f"{s.value}（{s.label}）" for s in RecordStatus)
     fail(f"未知的记录状态“{text}”，可用：{options}")
-    return None
 
 
 @click.group("inspections")

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -30,6 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.accounts import Role, User
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 ALL_ROLES = frozenset(Role)
 
@@ -62,7 +67,9 @@ class MainWindow(QMainWindow):
     data_changed = Signal()
     closed = Signal()
 
-    def __init__(self, services, user: User, home_text: str = "", parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self, services: Services, user: User, home_text: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
@@ -132,7 +139,13 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "快捷键(&K)", self._show_shortcuts, QKeySequence.StandardKey.HelpContents)
 
-    def _action(self, menu, text: str, slot: Callable[[], object], shortcut=None) -> QAction:  # noqa: ANN001
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -249,8 +262,10 @@ class MainWindow(QMainWindow):
             focus()
 
     def open_business(self, uscc: str) -> None:
+        from inspector_app.gui.pages.registry import RegistryPage
+
         page = self.show_page("registry")
-        if page is not None:
+        if isinstance(page, RegistryPage):
             page.open_business(uscc)
 
     def open_inspection(self, record_id: str, read_only: bool | None = None) -> None:
@@ -287,7 +302,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.logged_out.emit()
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         editor = self._entries.get("editor")
         if editor is not None and editor.widget is not None:
             close_record = getattr(editor.widget, "close_record", None)

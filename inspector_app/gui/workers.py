@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -200,8 +201,8 @@ class LatestOnlyRunner(QObject):
             self._run_if_current,
             generation,
             *args,
-            on_finished=lambda result, g=generation: self._deliver(g, result),
-            on_failed=lambda message, g=generation: self._fail(g, message),
+            on_finished=partial(self._deliver, generation),
+            on_failed=partial(self._fail, generation),
             pool=self._pool,
             **kwargs,
         )

@@ -54,7 +54,7 @@ def wait_text(wait: timedelta) -> str:
 
 def lock_duration(lockouts: int) -> timedelta:
     """Length of the ``lockouts``-th lock-out (1-based): 5 min, 10, 20, … capped at 24 h."""
-    return min(FIRST_LOCK * 2 ** min(max(0, lockouts - 1), 16), MAX_LOCK)
+    return min(FIRST_LOCK * (1 << min(max(0, lockouts - 1), 16)), MAX_LOCK)
 
 
 class AccountService:

@@ -139,7 +139,7 @@ def test_viewer_zooms_with_keys_wheel_and_fits_width(qtbot):
     wait_for_page(qtbot, viewer, 0)
     assert viewer.is_fit_width()
     fitted_width = viewer.canvas.pixmap().deviceIndependentSize().width()
-    assert fitted_width <= viewer.scroll.viewport().width()
+    assert fitted_width <= viewer.scroll_area.viewport().width()
     viewer.setFocus()
     QTest.keyClick(viewer, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert not viewer.is_fit_width()
@@ -152,7 +152,7 @@ def test_viewer_zooms_with_keys_wheel_and_fits_width(qtbot):
         QPointF(50, 50), QPointF(50, 50), QPoint(0, 0), QPoint(0, -120),
         Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False,
     )  # fmt: skip
-    QApplication.sendEvent(viewer.scroll.viewport(), wheel)
+    QApplication.sendEvent(viewer.scroll_area.viewport(), wheel)
     assert viewer.zoom() < zoomed
     QTest.keyClick(viewer, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert viewer.is_fit_width()

@@ -97,7 +97,7 @@ class PhotoStrip(QWidget):
         self._loader = loader
         self._thumbs: dict[str, Thumbnail] = {}
         self._editable = True
-        layout = QHBoxLayout(self)
+        layout = self._layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         self.add_button = QToolButton(self)
@@ -127,7 +127,7 @@ class PhotoStrip(QWidget):
         wanted = list(shas)
         for sha in [s for s in self._thumbs if s not in wanted]:
             self._thumbs.pop(sha).deleteLater()
-        layout = self.layout()
+        layout = self._layout
         for position, sha in enumerate(wanted):
             if sha not in self._thumbs:
                 thumb = Thumbnail(sha, self._editable, self)
@@ -160,7 +160,7 @@ class PhotoImporter:
 
     def __init__(
         self,
-        store: Callable[[str, PreparedImage], None],
+        store: Callable[[str, PreparedImage], object],
         on_error: Callable[[str], None],
         on_busy: Callable[[str, int], None] | None = None,
     ) -> None:

@@ -128,5 +128,5 @@ class FollowUpTableModel(IdTableModel):
 class UserTableModel(IdTableModel):
     """Accounts by id; ``fetch(id) -> User``."""
 
-    def __init__(self, fetch: Callable[[str], User], parent: Any = None) -> None:
+    def __init__(self, fetch: Callable[[str], User | None], parent: Any = None) -> None:
         super().__init__(USER_COLUMNS, fetch, parent=parent)

@@ -7,6 +7,7 @@ import their page inside the function, so the import graph (and import-linter) s
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from inspector_app.core.accounts import Role
@@ -62,4 +63,4 @@ DEFAULT_PAGES: tuple[tuple[str, str, PageFactory, frozenset[Role]], ...] = (
 def register_default_pages(window: MainWindow) -> None:
     """Add the standard pages the window's user may see."""
     for key, title, factory, roles in DEFAULT_PAGES:
-        window.add_page(key, title, lambda make=factory: make(window), roles)
+        window.add_page(key, title, partial(factory, window), roles)

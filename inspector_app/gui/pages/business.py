@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -27,9 +28,12 @@ from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.models.tables import FollowUpTableModel, InspectionTableModel
 from inspector_app.gui.pages.widgets import IdTable, hint_label, title_label
 
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
-def _next_inspection_color(today: date):  # noqa: ANN202
-    def color(e: Equipment):  # noqa: ANN202
+
+def _next_inspection_color(today: date) -> Callable[[Equipment], QColor | None]:
+    def color(e: Equipment) -> QColor | None:
         return theme.DANGER if e.next_inspection and e.next_inspection < today else None
 
     return color
@@ -64,7 +68,7 @@ class BusinessView(QWidget):
     start_requested = Signal(str, str)
     record_activated = Signal(str)
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
@@ -159,8 +163,9 @@ class BusinessView(QWidget):
         self.kind_label.setText(str(b.kind))
         while self.details.count():
             item = self.details.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         fields = [
             ("统一社会信用代码", b.uscc),
             ("辖区", b.area),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
@@ -20,6 +20,9 @@ from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.models.tables import FollowUpTableModel, InspectionTableModel
 from inspector_app.gui.pages.widgets import Card, IdTable, hint_label, title_label
 from inspector_app.gui.workers import run_task
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -50,7 +53,7 @@ class HomeData:
     queue: list[Any] = field(default_factory=list)
 
 
-def load_home(services: Any, user: User) -> HomeData:
+def load_home(services: Services, user: User) -> HomeData:
     """Read the home lists for ``user`` (runs off the UI thread)."""
     inspections = services.inspections
     data = HomeData(today=local_today(services.clock))
@@ -82,7 +85,7 @@ class HomePage(QWidget):
     business_activated = Signal(str)
     loaded = Signal()
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
@@ -107,7 +110,7 @@ class HomePage(QWidget):
         self.tables: dict[str, IdTable] = {}
         role = self.user.role
         # (key, title, model, column widths, hidden columns, stretch column, where Enter goes)
-        first = (
+        first: tuple[str, str, IdTableModel, list[int], tuple[int, ...], int, Any] = (
             "drafts",
             "待完成的草稿",
             self.drafts_model,

@@ -7,7 +7,7 @@ touches the database or renders — the queue, the PDF, the decision — runs on
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
@@ -21,6 +21,9 @@ from inspector_app.gui.pages.widgets import Card, IdTable, hint_label, title_lab
 from inspector_app.gui.review.dialogs import DecisionDialog
 from inspector_app.gui.review.pdf_viewer import PdfViewer
 from inspector_app.gui.workers import LatestOnlyRunner, run_task
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 _BAD = frozenset({"不符合", "立即停止使用"})
 _GOOD = frozenset({"符合", "未发现问题"})
@@ -55,7 +58,7 @@ QUEUE_COLUMNS = (
 )
 
 
-def load_pdf_and_history(services: Any, record_id: str) -> tuple[str, bytes, list[ReviewEvent]]:
+def load_pdf_and_history(services: Services, record_id: str) -> tuple[str, bytes, list[ReviewEvent]]:
     """Render the record's PDF and read its review history (runs off the UI thread)."""
     return record_id, services.reports.render(record_id), services.review.history(record_id)
 
@@ -90,7 +93,7 @@ class ReviewPage(QWidget):
     loaded = Signal()
     decided = Signal(str, str)
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
