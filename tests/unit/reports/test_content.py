@@ -19,9 +19,9 @@ from inspector_app.core.records import (
     SignerRole,
     content_hash,
 )
+from inspector_app.core.verdicts import Tally
 from inspector_app.reports.content import NOTICE, build_report, qr_payload, time_span
 from inspector_app.reports.model import (
-    Counts,
     FailedItem,
     HazardBlock,
     InspectorLine,
@@ -163,8 +163,8 @@ def test_unanswered_visible_items_are_marked_and_counted(checklist):
 
 
 def test_counts_and_counts_text(data):
-    assert data.counts == Counts(5, 2, 3, 1, 0, ("K2",), ("G2", "G3"))
-    assert data.counts.failed == 3
+    assert data.counts == Tally(5, 2, 3, 1, 0, ("K2",), ("G2", "G3"))
+    assert data.counts.failed == ("K2", "G2", "G3")
     assert data.counts_text == (
         "共检查 5 项，其中重点项 2 项、一般项 3 项；不符合 3 项（重点项 1 项：K2；一般项 2 项：G2、G3）；"
         "不适用（合理缺项）1 项。"
