@@ -18,7 +18,7 @@ from inspector_app.core.identifiers import equipment_code_problem, normalize_cod
 from inspector_app.core.registry import Business, Equipment
 from inspector_app.services.support.importer import open_registry_file
 from inspector_app.services.support.initials import initials
-from inspector_app.services.support.registry_validation import parse_row
+from inspector_app.services.support.registry_validation import check_business
 from inspector_app.storage.store import Store
 
 if TYPE_CHECKING:
@@ -46,22 +46,6 @@ class ImportReport:
             "rejected": self.rejected,
             "duplicates": self.duplicates,
         }
-
-
-def _business_values(business: Business) -> dict[str, Any]:
-    return {
-        "name": business.name,
-        "uscc": business.uscc,
-        "kind": business.kind.value,
-        "address": business.address,
-        "responsible": business.responsible,
-        "phone": business.phone,
-        "licence_no": business.licence_no,
-        "area": business.area,
-        "risk_grade": business.risk_grade,
-        "credit_score": "" if business.credit_score is None else str(business.credit_score),
-        "licensed_on": business.licensed_on,
-    }
 
 
 class RegistryService:
@@ -116,7 +100,7 @@ class RegistryService:
 
     def validated(self, business: Business) -> Business:
         """A normalised copy of ``business``; :class:`ValidationError` naming every problem otherwise."""
-        parsed = parse_row(0, _business_values(business))
+        parsed = check_business(business)
         if parsed.business is None:
             raise ValidationError(f"市场主体「{business.name}」信息有误：{parsed.reason}。请改正后再保存。")
         return replace(parsed.business, id=business.id, attributes=dict(business.attributes))
