@@ -321,8 +321,3 @@ def test_hash_is_computed_when_the_record_lacks_one(checklist):
     expected = record.content_hash
     record.content_hash = ""
     assert build_report(record, checklist).content_hash == expected
-
-
-def test_report_data_is_plain_frozen_data(data):
-    with pytest.raises(AttributeError):
-        data.title = "x"  # type: ignore[misc]
