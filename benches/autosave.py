@@ -25,13 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from inspector_app.core.accounts import Role, User  # noqa: E402
-from inspector_app.core.checklist import AnswerType  # noqa: E402
-from inspector_app.core.records import Inspector  # noqa: E402
-from inspector_app.core.registry import BusinessKind  # noqa: E402
-from inspector_app.demo.fake_registry import generate_businesses  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
+from inspector_app.core.accounts import Role, User
+from inspector_app.core.checklist import AnswerType
+from inspector_app.core.records import Inspector
+from inspector_app.core.registry import BusinessKind
+from inspector_app.demo.fake_registry import generate_businesses
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 
 ACTOR = User("u-bench", "bench", "张伟", Role.INSPECTOR, "42080220230012")
 CREW = [Inspector("张伟", "42080220230012", "u-bench"), Inspector("李娜", "42080220230027", "u-li")]

@@ -22,18 +22,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from specimen import long_checklist  # noqa: E402
+from PySide6.QtWidgets import QApplication
+from specimen import long_checklist
 
-from inspector_app.core.accounts import Role, User  # noqa: E402
-from inspector_app.core.checklist import Checklist, Family, Section  # noqa: E402
-from inspector_app.core.clock import FixedClock  # noqa: E402
-from inspector_app.core.identifiers import make_uscc  # noqa: E402
-from inspector_app.core.records import Inspector  # noqa: E402
-from inspector_app.core.registry import Business, BusinessKind  # noqa: E402
-from inspector_app.forms.library import FormLibrary, load_library  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
+from inspector_app.core.accounts import Role, User
+from inspector_app.core.checklist import Checklist, Family, Section
+from inspector_app.core.clock import FixedClock
+from inspector_app.core.identifiers import make_uscc
+from inspector_app.core.records import Inspector
+from inspector_app.core.registry import Business, BusinessKind
+from inspector_app.forms.library import FormLibrary, load_library
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 
 ITEMS = 60
 RUNS = 30

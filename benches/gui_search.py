@@ -26,14 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
-from inspector_app.demo.fake_registry import generate_businesses  # noqa: E402
-from inspector_app.gui.pages import widgets  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
+from inspector_app.demo.fake_registry import generate_businesses
+from inspector_app.gui.pages import widgets
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 
 #: What inspectors type: names char by char, short queries, USCC prefixes, pinyin initials.
 QUERIES = [
@@ -56,7 +56,7 @@ BURST_GAP_S = 0.040
 _painted: list[float] = []
 
 
-def _patched_paint(self, event) -> None:  # noqa: ANN001
+def _patched_paint(self, event) -> None:
     widgets.QTableView.paintEvent(self, event)
     _painted.append(time.perf_counter())
 
@@ -75,7 +75,7 @@ def build_home(root: Path, rows: int) -> Services:
     return services
 
 
-def pump(app: QApplication, until, timeout_s: float = 5.0) -> None:  # noqa: ANN001
+def pump(app: QApplication, until, timeout_s: float = 5.0) -> None:
     """Run the event loop until ``until()`` holds. The loop blocks between events (as the real app's event
     loop does), so the search worker gets the GIL at once; a busy-polling loop here would inflate the
     search time several-fold through GIL hand-over delays."""
@@ -97,13 +97,13 @@ def idle(app: QApplication, seconds: float) -> None:
     loop.exec()
 
 
-def send_char(box, ch: str) -> None:  # noqa: ANN001
+def send_char(box, ch: str) -> None:
     key = Qt.Key(ord(ch.upper())) if ch.isascii() and ch.isalnum() else Qt.Key.Key_unknown
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         QApplication.sendEvent(box, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
 
 
-def measure_typing(app: QApplication, view, queries: list[str], gap: float) -> list[tuple[str, float]]:  # noqa: ANN001
+def measure_typing(app: QApplication, view, queries: list[str], gap: float) -> list[tuple[str, float]]:
     """Latency (ms) from each keystroke to the first paint after its results (all keystrokes when gap is
     long; only the last keystroke of each query for bursts)."""
     shown: list[tuple[str, float]] = []

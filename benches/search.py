@@ -24,12 +24,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from inspector_app.core.clock import utc_iso  # noqa: E402
-from inspector_app.core.registry import Business  # noqa: E402
-from inspector_app.demo.fake_registry import generate_businesses  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.support.initials import initials  # noqa: E402
+from inspector_app.core.clock import utc_iso
+from inspector_app.core.registry import Business
+from inspector_app.demo.fake_registry import generate_businesses
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
+from inspector_app.services.support.initials import initials
 
 SCANS = {
     "name_2char": ("name", "%{q}%"),

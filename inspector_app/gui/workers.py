@@ -102,7 +102,7 @@ class Task(QRunnable):
             result = self.fn(*self.args, **self.kwargs)
         except CancelledError:
             _emit(self.signals.cancelled)
-        except Exception as exc:  # noqa: BLE001 — reported to the UI, never lost
+        except Exception as exc:  # reported to the UI, never lost
             if not isinstance(exc, InspectorError):
                 log.exception("background task %s failed", getattr(self.fn, "__qualname__", self.fn))
             _emit(self.signals.failed, error_message(exc))

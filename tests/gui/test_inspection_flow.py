@@ -27,7 +27,7 @@ pytestmark = pytest.mark.gui
 FAILING = {"SP03": "Expired price tags", "CY05": "Fridge at 12 C"}
 
 
-def log_in(qtbot, shell, username: str):  # noqa: ANN001, ANN201
+def log_in(qtbot, shell, username: str):
     dialog = LoginDialog(shell.services.accounts)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -36,7 +36,7 @@ def log_in(qtbot, shell, username: str):  # noqa: ANN001, ANN201
     return user
 
 
-def start_through_dialog(qtbot, business_page) -> None:  # noqa: ANN001
+def start_through_dialog(qtbot, business_page) -> None:
     """Press 开始检查 and drive the modal dialog from inside its event loop."""
     driven = []
 

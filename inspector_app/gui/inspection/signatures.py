@@ -218,7 +218,7 @@ class SignaturesPanel(QScrollArea):
             return None
         try:
             return self.session.photo_bytes(signature.image_sha256)
-        except Exception:  # noqa: BLE001 — a missing file shows as "已签名" without the image
+        except Exception:  # a missing file shows as "已签名" without the image
             return None
 
     def refresh(self) -> None:

@@ -335,7 +335,7 @@ class PdfViewer(QWidget):
                 self._update_controls()
                 self._refit.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Wheel:
             return self._wheel(event)  # type: ignore[arg-type]
         return super().eventFilter(watched, event)
