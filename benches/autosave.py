@@ -18,12 +18,9 @@ import argparse
 import json
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inspector_app.core.accounts import Role, User
 from inspector_app.core.checklist import AnswerType

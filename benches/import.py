@@ -10,13 +10,10 @@ import argparse
 import csv
 import json
 import resource
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from inspector_app.demo.fake_registry import generate_businesses
 from inspector_app.paths import DataHome

@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import json
 import statistics
-import sys
 import time
 from io import BytesIO
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff"
-.venv/bin/ruff check inspector_app tests benches
-.venv/bin/ruff format --check inspector_app tests benches
+.venv/bin/ruff check inspector_app tests benches scripts
+.venv/bin/ruff format --check inspector_app tests benches scripts
 echo "== mypy --strict (the whole package, gui/ included; see pyproject.toml)"
 .venv/bin/mypy inspector_app
 echo "== pytest"
