@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from inspector_app.core.clock import Clock, SystemClock
+from inspector_app.core.summaries import InspectionQuery
 from inspector_app.paths import DataHome
 from inspector_app.storage.store import Store
 
@@ -101,8 +102,6 @@ class Services:
 
     def is_empty(self) -> bool:
         """Whether the data home holds nothing yet: no accounts, no businesses, no inspection records."""
-        from inspector_app.core.summaries import InspectionQuery
-
         if self.accounts.has_users() or self.registry.count():
             return False
         return not self.inspections.list(InspectionQuery(limit=1))
