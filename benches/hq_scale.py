@@ -30,19 +30,21 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+# The repository root, for the test suite's helpers (PostgreSQL cluster, loopback server, fake laptop);
+# inspector_app itself comes from the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
+import httpx
 
-from inspector_app.core.clock import utc_iso  # noqa: E402
-from inspector_app.hq.app import create_app  # noqa: E402
-from inspector_app.hq.db import open_engine  # noqa: E402
-from inspector_app.hq.service import HQ  # noqa: E402
-from inspector_app.sync.protocol import canonical_json  # noqa: E402
-from tests.builders import T0  # noqa: E402
-from tests.live_server import ServerThread  # noqa: E402
-from tests.pg_cluster import Cluster  # noqa: E402
-from tests.sync_support import FakeLaptop  # noqa: E402
+from inspector_app.core.clock import utc_iso
+from inspector_app.hq.app import create_app
+from inspector_app.hq.db import open_engine
+from inspector_app.hq.service import HQ
+from inspector_app.sync.protocol import canonical_json
+from tests.builders import T0
+from tests.live_server import ServerThread
+from tests.pg_cluster import Cluster
+from tests.sync_support import FakeLaptop
 
 AREAS = ("东宝区", "掇刀区", "京山市", "钟祥市", "沙洋县")
 COLUMNS = (

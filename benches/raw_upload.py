@@ -18,15 +18,17 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+# The repository root, for the test suite's helpers (PostgreSQL cluster, loopback server, fake laptop);
+# inspector_app itself comes from the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
-from starlette.applications import Starlette  # noqa: E402
-from starlette.requests import Request  # noqa: E402
-from starlette.responses import Response  # noqa: E402
-from starlette.routing import Route  # noqa: E402
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
-from tests.live_server import ServerThread  # noqa: E402
+from tests.live_server import ServerThread
 
 
 async def _swallow(request: Request) -> Response:

@@ -72,7 +72,7 @@ class RetryPolicy:
     random: Callable[[], float] = random.random
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        ceiling = min(self.cap, self.base * (2**attempt))
+        ceiling = min(self.cap, self.base * 2.0**attempt)
         wait = self.random() * ceiling
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.cap))

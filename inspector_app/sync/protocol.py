@@ -21,7 +21,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.record_content import inspection_from_content, referenced_blobs
 from inspector_app.core.records import Inspection, canonical_content, content_hash
-from inspector_app.core.registry import Business, BusinessKind
+from inspector_app.core.registry import Business, BusinessKind, business_fields
 from inspector_app.core.reviews import Decision, ReviewEvent
 from inspector_app.trust.events import decision_digest
 from inspector_app.trust.keys import DeviceKey
@@ -511,13 +511,8 @@ _BUSINESS_TEXT = ("uscc", "name", "address", "area", "responsible", "phone", "li
 
 
 def business_to_dict(business: Business) -> dict[str, Any]:
-    return {
-        **{name: getattr(business, name) for name in _BUSINESS_TEXT},
-        "kind": business.kind.value,
-        "credit_score": business.credit_score,
-        "attributes": dict(business.attributes),
-        "licensed_on": business.licensed_on.isoformat() if business.licensed_on else None,
-    }
+    """The wire form of a business: ``core.registry.business_fields`` plus its ``id`` and ``attributes``."""
+    return {**business_fields(business), "id": business.id, "attributes": dict(business.attributes)}
 
 
 def business_from_dict(data: Any) -> Business:

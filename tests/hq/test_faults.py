@@ -142,7 +142,7 @@ def test_the_same_record_pushed_from_8_threads_is_one_row(live):
             barrier.wait()
             try:
                 receipts.append(client.push_record(payload, laptop.blobs.__getitem__))
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            except Exception as exc:
                 errors.append(exc)
 
     threads = [threading.Thread(target=push) for _ in range(8)]

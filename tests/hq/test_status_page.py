@@ -12,9 +12,12 @@ import httpx
 import pytest
 
 from inspector_app.core.clock import FixedClock
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 from inspector_app.sync.protocol import record_payload, seal_record
 from inspector_app.trust.keys import DeviceKey
-from tests.review_support import T0, add_business, finalized_record, make_services
+from tests.builders import CHEAP_HASHER, T0
+from tests.review_support import add_business, finalized_record
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
@@ -22,9 +25,11 @@ CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 @pytest.fixture(scope="module")
 def laptop_record(tmp_path_factory):
     """A record made through the laptop's real services: answered, signed, finalized, printed."""
-    services = make_services(tmp_path_factory.mktemp("laptop"), FixedClock(T0 + timedelta(hours=2)))
+    home = DataHome(tmp_path_factory.mktemp("laptop"))
+    services = Services(home, FixedClock(T0 + timedelta(hours=2)), hasher=CHEAP_HASHER)
     record = services.inspections.get(finalized_record(services, add_business(services)))
-    return services, record, services.reports.render(record.id)
+    yield services, record, services.reports.render(record.id)
+    services.close()
 
 
 @pytest.fixture
@@ -55,7 +60,7 @@ def push_laptop_record(live, services, record):
     client = live.client()
     client.enroll(code.code, record.device_id, key.public)
     payload = record_payload(record, seal_record(record, None, key, record.finalized_at))
-    client.push_record(payload, services.store.attachments.get_bytes)
+    client.push_record(payload, services.inspections.attachment_bytes)
     return payload
 
 

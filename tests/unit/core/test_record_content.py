@@ -7,20 +7,25 @@ import json
 
 import pytest
 
+from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import ValidationError
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.record_content import inspection_from_content, referenced_blobs
 from inspector_app.core.records import canonical_bytes, canonical_content, content_hash
+from inspector_app.paths import DataHome
 from inspector_app.reports.content import build_report
 from inspector_app.reports.pdf import render_pdf
-from tests.review_support import add_business, finalized_record, make_services
+from inspector_app.services.app import Services
+from tests.builders import CHEAP_HASHER, T0
+from tests.review_support import add_business, finalized_record
 
 
 @pytest.fixture(scope="module")
 def laptop(tmp_path_factory):
-    services = make_services(tmp_path_factory.mktemp("laptop"))
+    services = Services(DataHome(tmp_path_factory.mktemp("laptop")), FixedClock(T0), hasher=CHEAP_HASHER)
     record_id = finalized_record(services, add_business(services))
-    return services, services.inspections.get(record_id)
+    yield services, services.inspections.get(record_id)
+    services.close()
 
 
 def test_rebuilt_record_has_the_same_canonical_bytes_and_hash(laptop):
@@ -40,7 +45,7 @@ def test_hq_renders_the_same_pdf_bytes_as_the_laptop(laptop):
     rebuilt.content_hash = content_hash(rebuilt)
     checklist = services.forms.get(rebuilt.form_id, rebuilt.form_version)
     data = build_report(rebuilt, checklist, grade_rules=services.forms.grade_rules)
-    hq_pdf = render_pdf(data, services.store.attachments.get_bytes)
+    hq_pdf = render_pdf(data, services.inspections.attachment_bytes)
     assert hq_pdf == laptop_pdf
 
 
