@@ -1,6 +1,7 @@
 """The set of checklists shipped in ``forms/`` (or any folder laid out the same way).
 
-Layout: ``parts/*.yaml`` (shared sections), ``rules.yaml`` (thresholds), ``<family>/*.yaml`` (checklists).
+Layout: ``parts/*.yaml`` (shared sections), ``rules.yaml`` (thresholds), ``<family>/*.yaml`` (checklists),
+``archive/*.yaml`` (superseded versions, parts expanded — see :mod:`inspector_app.forms.archive`).
 Loading validates everything and raises :class:`FormError` listing every problem; nothing half-valid is used.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from inspector_app.core.checklist import Checklist, Family, Section
 from inspector_app.core.errors import NotFound
 from inspector_app.core.verdicts import GradeRules, VerdictRules
+from inspector_app.forms.archive import ARCHIVE_DIR_NAME
 from inspector_app.forms.errors import FormError, FormProblem
 from inspector_app.forms.parse import Checker, parse_checklist, parse_part
 from inspector_app.forms.rules import Rules, parse_rules
@@ -142,7 +144,20 @@ def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
             continue
         origins[key] = display
         library.checklists[key] = checklist
+    problems += _archive_problems(library, origins)
     return library, problems
+
+
+def _archive_problems(library: FormLibrary, origins: dict[tuple[str, int], str]) -> list[FormProblem]:
+    """An archived version must have a newer live version: the archive is never offered for new visits."""
+    latest = {c.id: c.version for c in library.all()}
+    return [
+        FormProblem(
+            display, "version", f"存档的 {form_id} 第{version}版 没有更新的版本；存档只能保存被取代的版本"
+        )
+        for (form_id, version), display in origins.items()
+        if display.startswith(f"{ARCHIVE_DIR_NAME}/") and latest[form_id] <= version
+    ]
 
 
 def load_library(root: Path = FORMS_DIR) -> FormLibrary:
