@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from inspector_app.core.checklist import AnswerType, Checklist, Condition, Item
+from inspector_app.core.citations import Citation, CitationRole
 
 ARCHIVE_DIR_NAME = "archive"
 
@@ -28,7 +29,23 @@ def archive_name(form_id: str, version: int) -> str:
 
 def _condition(cond: Condition) -> dict[str, Any]:
     data: dict[str, Any] = {"item": cond.item} if cond.item else {"attribute": cond.attribute}
-    data["equals"] = list(cond.equals)
+    data["not_equals" if cond.negate else "equals"] = list(cond.equals)
+    return data
+
+
+def _citation(c: Citation) -> dict[str, Any]:
+    data: dict[str, Any] = {"law": c.law}
+    for name in ("article", "paragraph", "item", "clause"):
+        if getattr(c, name):
+            data[name] = getattr(c, name)
+    if c.role is not CitationRole.BASIS:
+        data["role"] = c.role.value
+    if c.status is not None:
+        data["status"] = c.status.value
+    if c.words:
+        data["words"] = list(c.words)
+    if c.note:
+        data["note"] = c.note
     return data
 
 
@@ -39,8 +56,12 @@ def _item(item: Item) -> dict[str, Any]:
     if item.guidance:
         data["guidance"] = item.guidance
     data["basis"] = item.basis
+    if item.reference:
+        data["reference"] = item.reference
+    if item.citations:
+        data["citations"] = [_citation(c) for c in item.citations]
     if item.key:
-        data["key"] = True
+        data["key"] = "local" if item.key_local else True
     if item.type is not AnswerType.TRI:
         data["type"] = item.type.value
     for name in ("unit", "min", "max", "points"):
@@ -69,6 +90,8 @@ def checklist_data(checklist: Checklist) -> dict[str, Any]:
         data["description"] = checklist.description
     if checklist.grading:
         data["grading"] = checklist.grading
+    if checklist.verdict_rule:
+        data["verdict_rule"] = checklist.verdict_rule
     data["applies_to"] = {
         "business_kinds": list(checklist.business_kinds),
         "equipment_types": list(checklist.equipment_types),

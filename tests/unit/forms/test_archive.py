@@ -51,7 +51,7 @@ def test_the_archive_text_loads_back_to_an_equal_checklist(tmp_path):
     for checklist in LIBRARY.all():
         path = tmp_path / "copy.yaml"
         path.write_text(archive_text(checklist), encoding="utf-8")
-        loaded, problems = check_file(path, {}, path.name)
+        loaded, problems = check_file(path, {}, path.name, LIBRARY.laws)
         assert problems == []
         assert replace(loaded, source="") == replace(checklist, source="")
 
