@@ -11,11 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inspector_app.core.catering_annual import AnnualGradeRules
 from inspector_app.core.checklist import Checklist, Family, Section
+from inspector_app.core.citations import LawText
 from inspector_app.core.errors import NotFound
-from inspector_app.core.verdicts import GradeRules, VerdictRules
+from inspector_app.core.verdicts import GradeRules, VerdictRule
 from inspector_app.forms.archive import ARCHIVE_DIR_NAME
 from inspector_app.forms.errors import FormError, FormProblem
+from inspector_app.forms.laws import parse_catalogue
 from inspector_app.forms.parse import Checker, parse_checklist, parse_part
 from inspector_app.forms.rules import Rules, parse_rules
 from inspector_app.forms.yamlio import read_yaml
@@ -30,6 +33,7 @@ class FormLibrary:
 
     checklists: dict[tuple[str, int], Checklist] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
+    laws: dict[str, LawText] = field(default_factory=dict)
 
     def all(self) -> list[Checklist]:
         latest: dict[str, Checklist] = {}
@@ -56,12 +60,17 @@ class FormLibrary:
             found = [c for c in found if equipment_type in c.equipment_types]
         return found
 
-    def verdict_rules(self, family: Family) -> VerdictRules:
-        return self.rules.verdict_rules(family)
+    def verdict_rule(self, checklist: Checklist) -> VerdictRule:
+        """The rule that judges records on ``checklist`` (its ``verdict_rule``, or the version-1 rule)."""
+        return self.rules.rule_for(checklist)
 
     @property
     def grade_rules(self) -> GradeRules:
         return self.rules.catering_grade
+
+    @property
+    def annual_grade_rules(self) -> AnnualGradeRules:
+        return self.rules.catering_annual
 
 
 def _display(path: Path, root: Path) -> str:
@@ -77,12 +86,26 @@ def _yaml_files(folder: Path) -> list[Path]:
     )
 
 
-def _load_parts(root: Path, problems: list[FormProblem]) -> dict[str, list[Section]]:
+def _load_laws(root: Path, problems: list[FormProblem]) -> dict[str, LawText]:
+    """The catalogue of cited texts (``laws.yaml``); empty when the folder has none."""
+    path = root / "laws.yaml"
+    if not path.exists():
+        return {}
+    data, read_problems = read_yaml(path, _display(path, root))
+    ck = Checker(_display(path, root))
+    laws = parse_catalogue(ck, data) if not read_problems else {}
+    problems.extend(read_problems + ck.problems)
+    return laws
+
+
+def _load_parts(
+    root: Path, problems: list[FormProblem], laws: dict[str, LawText]
+) -> dict[str, list[Section]]:
     parts: dict[str, list[Section]] = {}
     for path in _yaml_files(root / "parts"):
         display = _display(path, root)
         data, read_problems = read_yaml(path, display)
-        ck = Checker(display)
+        ck = Checker(display, laws)
         parsed = parse_part(ck, data) if not read_problems else None
         problems.extend(read_problems + ck.problems)
         if parsed is not None and not ck.problems:
@@ -108,13 +131,13 @@ def _checklist_files(root: Path) -> list[Path]:
 
 
 def check_file(
-    path: Path, parts: dict[str, list[Section]], display: str
+    path: Path, parts: dict[str, list[Section]], display: str, laws: dict[str, LawText] | None = None
 ) -> tuple[Checklist | None, list[FormProblem]]:
-    """Validate one checklist file against the given parts."""
+    """Validate one checklist file against the given parts (and catalogue of cited texts)."""
     data, read_problems = read_yaml(path, display)
     if read_problems:
         return None, read_problems
-    ck = Checker(display)
+    ck = Checker(display, laws)
     if isinstance(data, dict) and "part" in data:
         parse_part(ck, data)
         return None, ck.problems
@@ -127,12 +150,13 @@ def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
     problems: list[FormProblem] = []
     if not root.is_dir():
         return FormLibrary(), [FormProblem(str(root), "", "检查表目录不存在")]
-    parts = _load_parts(root, problems)
-    library = FormLibrary(rules=_load_rules(root, problems))
+    laws = _load_laws(root, problems)
+    parts = _load_parts(root, problems, laws)
+    library = FormLibrary(rules=_load_rules(root, problems), laws=laws)
     origins: dict[tuple[str, int], str] = {}
     for path in _checklist_files(root):
         display = _display(path, root)
-        checklist, file_problems = check_file(path, parts, display)
+        checklist, file_problems = check_file(path, parts, display, laws)
         problems.extend(file_problems)
         if checklist is None:
             continue
@@ -142,10 +166,29 @@ def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
                 FormProblem(display, "id", f"检查表 {key[0]} 第{key[1]}版 与 {origins[key]} 重复")
             )
             continue
+        rule_problem = _rule_problem(library, checklist)
+        if rule_problem is not None:
+            problems.append(FormProblem(display, "verdict_rule", rule_problem))
+            continue
         origins[key] = display
         library.checklists[key] = checklist
     problems += _archive_problems(library, origins)
     return library, problems
+
+
+def _rule_problem(library: FormLibrary, checklist: Checklist) -> str | None:
+    """The checklist's verdict rule must exist in rules.yaml and fit its family."""
+    if not checklist.verdict_rule:
+        return None
+    rule = library.rules.verdict_rules.get(checklist.verdict_rule)
+    if rule is None:
+        known = "、".join(sorted(library.rules.verdict_rules)) or "无"
+        return f"rules.yaml 中没有判定规则 '{checklist.verdict_rule}'（已有：{known}）"
+    if checklist.family.value not in rule.families:
+        return (
+            f"判定规则 '{rule.id}' 不适用于{checklist.family.label}检查表（适用：{'、'.join(rule.families)}）"
+        )
+    return None
 
 
 def _archive_problems(library: FormLibrary, origins: dict[tuple[str, int], str]) -> list[FormProblem]:
@@ -180,7 +223,8 @@ def validate_paths(paths: Iterable[Path], default_root: Path = FORMS_DIR) -> lis
             problems.append(FormProblem(str(path), "", "文件不存在"))
             continue
         root = path.parent.parent if (path.parent.parent / "parts").is_dir() else default_root
+        laws = _load_laws(root, [])
         if shared_parts is None or root != default_root:
-            shared_parts = _load_parts(root, [])
-        problems.extend(check_file(path, shared_parts, path.name)[1])
+            shared_parts = _load_parts(root, [], laws)
+        problems.extend(check_file(path, shared_parts, path.name, laws)[1])
     return problems

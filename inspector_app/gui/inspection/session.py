@@ -133,7 +133,7 @@ class RecordSession(QObject):
             self.checklist,
             self.values(),
             self.attributes,
-            rules=forms.verdict_rules(self.checklist.family),
+            rule=forms.verdict_rule(self.checklist),
             grade_rules=forms.grade_rules,
             today=self.today(),
             licensed_on=_parse_date(self.attributes.get("licensed_on", "")),

@@ -69,5 +69,5 @@ def test_cosmetics_checks_registration_of_high_risk_categories():
 
 
 def test_rules_file_sets_the_food_threshold_and_grade_cutoffs():
-    assert LIBRARY.verdict_rules(Family.FOOD).max_general_failures == 8
+    assert LIBRARY.rules.verdict_rules["food_sales_count"].max_general_failures == 8
     assert LIBRARY.grade_rules.excellent == 9.0
