@@ -333,7 +333,9 @@ def test_verdict_preview_follows_the_answers(catering):
     assert catering.editor.header.verdict.text().startswith("预判结果：符合")
     catering.answer("SP03", "不符合")  # a general item
     assert catering.editor.header.verdict.text().startswith("预判结果：基本符合")
-    catering.answer("CY01", "不符合")  # a key item
+    catering.answer("CY01", "不符合")  # a key item: the catering pass-rate rule allows one
+    assert catering.editor.header.verdict.text().startswith("预判结果：基本符合")
+    catering.answer("SP04", "不符合")  # a second key item
     assert catering.editor.header.verdict.text().startswith("预判结果：不符合")
 
 
@@ -454,11 +456,12 @@ def test_activating_a_missing_item_jumps_to_it(catering):
 
 
 def test_noncompliant_result_needs_a_handling_choice_then_finalizes_read_only(catering, qtbot):
-    answer_all(catering, lambda item: "不符合" if item.code == "CY01" else None)
-    catering.fill_note("CY01", "no manager")
-    catering.editor.session.services.inspections.attach_photo(
-        catering.editor.session.actor, catering.record_id, "CY01", make_jpeg()
-    )
+    answer_all(catering, lambda item: "不符合" if item.code in ("CY01", "SP04") else None)
+    for code in ("CY01", "SP04"):  # two key items: 不符合 under the catering pass-rate rule
+        catering.fill_note(code, "no manager")
+        catering.editor.session.services.inspections.attach_photo(
+            catering.editor.session.actor, catering.record_id, code, make_jpeg()
+        )
     catering.editor.refresh()
     catering.sign("张伟")
     catering.sign("李娜")
