@@ -111,7 +111,7 @@ class VerdictRule:
             )
         if self.kind is RuleKind.KEY_ONLY:
             return "关键项不符合为不符合；仅一般项不符合为基本符合（不计项数）"
-        return "存在重大事故隐患的立即停止使用；其他问题下达监察指令限期改正"
+        return "存在严重事故隐患或重大违法行为的立即停止使用；其他问题下达监察指令限期改正"
 
 
 #: The rule that judged version-1 checklists (no ``verdict_rule`` in the file): the 2016 count rule.

@@ -52,7 +52,13 @@ class ReportService:
         record = self._record(record_id)
         checklist = self.forms.get(record.form_id, record.form_version)
         attachments = self.store.attachments.get_many(sorted(record.attachments))
-        return build_report(record, checklist, attachments=attachments, grade_rules=self.forms.grade_rules)
+        return build_report(
+            record,
+            checklist,
+            attachments=attachments,
+            grade_rules=self.forms.grade_rules,
+            rule=self.forms.rules.rule_by_id(record.verdict_rule),
+        )
 
     def render(self, record_id: str) -> bytes:
         """PDF bytes of a finalized (or synced, approved, returned) record."""
