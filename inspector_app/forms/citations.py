@@ -17,6 +17,7 @@ from inspector_app.core.checklist import Checklist, Item
 from inspector_app.core.citations import (
     NUMERAL_CHARS,
     Citation,
+    CitationRole,
     CitationStatus,
     LawText,
     count_by_status,
@@ -158,7 +159,8 @@ class CitationRow:
 
 @dataclass
 class CitationReport:
-    """Every citation of the current checklists (shared items counted once per checklist)."""
+    """Every citation of the checked checklists; an item shared by several checklists (a part) appears once
+    per checklist in ``rows`` and once in :meth:`distinct`, which the counts use."""
 
     rows: list[CitationRow] = field(default_factory=list)
     items_without_citations: list[str] = field(default_factory=list)
@@ -167,16 +169,27 @@ class CitationReport:
     def problems(self) -> list[CitationRow]:
         return [r for r in self.rows if r.problem]
 
+    def distinct(self) -> list[tuple[CitationRow, tuple[str, ...]]]:
+        """Each (item, citation) once, with the ids of the checklists it appears in."""
+        seen: dict[tuple[str, Citation], tuple[CitationRow, list[str]]] = {}
+        for row in self.rows:
+            entry = seen.setdefault((row.item_code, row.citation), (row, []))
+            entry[1].append(row.form_id)
+        return [(row, tuple(forms)) for row, forms in seen.values()]
+
     def counts(self) -> dict[str, int]:
-        by_status = count_by_status((r.citation, r.law) for r in self.rows)
+        distinct = [row for row, _ in self.distinct()]
+        by_status = count_by_status((r.citation, r.law) for r in distinct)
         return {
-            "citations": len(self.rows),
+            "citations": len(distinct),
             "checked": by_status[CitationStatus.CHECKED],
             "not_held": by_status[CitationStatus.VERIFIED] + by_status[CitationStatus.UNVERIFIED],
             "verified": by_status[CitationStatus.VERIFIED],
             "unverified": by_status[CitationStatus.UNVERIFIED],
-            "failed": len(self.problems),
-            "distinct": len({(r.citation, r.item_code) for r in self.rows}),
+            "failed": sum(1 for r in distinct if r.problem),
+            "basis": sum(1 for r in distinct if r.citation.role is CitationRole.BASIS),
+            "reference": sum(1 for r in distinct if r.citation.role is CitationRole.REFERENCE),
+            "items": len({r.item_code for r in distinct}),
         }
 
 
