@@ -114,7 +114,7 @@ def list_citations(status: str | None, form_id: str | None, as_json: bool) -> No
     library = load_library()
     checklists = [library.get(form_id)] if form_id else None
     report = citation_report(library, checklists)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {**row.as_dict(), "forms": list(forms)}
         for row, forms in report.distinct()
         if status is None or row.status.value == status
