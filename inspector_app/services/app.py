@@ -15,6 +15,7 @@ from inspector_app.storage.store import Store
 if TYPE_CHECKING:
     from inspector_app.forms.library import FormLibrary
     from inspector_app.services.accounts import AccountService
+    from inspector_app.services.grading import GradingService
     from inspector_app.services.inspections import InspectionService
     from inspector_app.services.publish import PublishService
     from inspector_app.services.registry import RegistryService
@@ -49,6 +50,12 @@ class Services:
         from inspector_app.services.inspections import InspectionService
 
         return InspectionService(self.store, self.forms, self.clock)
+
+    @cached_property
+    def grading(self) -> GradingService:
+        from inspector_app.services.grading import GradingService
+
+        return GradingService(self.store, self.forms, self.clock)
 
     @cached_property
     def accounts(self) -> AccountService:

@@ -495,3 +495,27 @@ def test_an_on_the_spot_note_typed_for_a_handling_not_chosen_is_not_kept(svc):
     sealed = svc.finalize(INSPECTOR, record.id)
     assert (sealed.handling, sealed.on_spot_fix) == ("书面限期整改", "")
     assert sealed.verdict_rule == "legacy_three_level"  # the test checklist names no rule: version-1 rule
+
+
+# -- 量化分级 annual grade -----------------------------------------------------------------------------------
+
+
+def test_the_annual_grade_comes_from_the_scored_visits_and_counts_a_corrected_record_once(home, clock):
+    library = make_library(make_checklist(grading="catering"))
+    services = open_services(home, clock, library)
+    services.store.businesses.upsert(make_business(), "hsxcd", "2026-01-01T00:00:00Z")
+    svc = services.inspections
+    first = ready(svc)  # 10.0
+    svc.finalize(INSPECTOR, first.id)
+    clock.advance(days=30)
+    second = ready(svc, ALL_OK | {"G1": "不符合", "G2": "否"}, {"G1": "油污", "G2": "未公示"})
+    svc.finalize(INSPECTOR, second.id)
+    corrected = svc.new_version(INSPECTOR, second.id)
+    fill(svc, corrected.id)  # the correction finds everything in order after all: 10.0
+    sign_all(svc, corrected.id)
+    svc.finalize(INSPECTOR, corrected.id)
+    grade = services.grading.catering_annual_grade(USCC_A)
+    assert [v.score for v in grade.visits] == [10.0, 10.0]
+    assert grade.level == "A" and grade.mean_score == 10.0
+    assert services.grading.catering_annual_grade(USCC_A, today=T0.date().replace(year=2028)).level == ""
+    services.close()
