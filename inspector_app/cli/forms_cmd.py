@@ -103,7 +103,9 @@ def validate_forms(paths: tuple[Path, ...]) -> None:
 
 
 @forms.command("citations")
-@click.option("--status", "status", type=click.Choice(["已核对原文", "已核实", "待核实"]), help="只列出该状态的引用")
+@click.option(
+    "--status", "status", type=click.Choice(["已核对原文", "已核实", "待核实"]), help="只列出该状态的引用"
+)
 @click.option("--form", "form_id", default=None, help="只列出一张检查表（编号）")
 @json_option
 @friendly

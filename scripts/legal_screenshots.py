@@ -1,0 +1,141 @@
+"""Screenshots of what issue 10 changed on screen, for docs/screenshots/ and docs/LEGAL-REVIEW.md.
+
+Run under a virtual display at laptop size::
+
+    Xvfb :92 -screen 0 1366x768x24 &
+    QT_QPA_PLATFORM=xcb DISPLAY=:92 .venv/bin/python scripts/legal_screenshots.py docs/screenshots
+
+Saves ``legal-items.png`` (★ / ★☆ marks, 依据 and the 参照 note of 小餐饮 items), ``legal-stop-use.png``
+(the 定稿 page of an elevator record with a 严重事故隐患 fixed on the spot) and ``legal-business.png`` (a small
+restaurant's page with its 量化分级 annual grade).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QThreadPool  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from inspector_app.core.checklist import AnswerType  # noqa: E402
+from inspector_app.core.lifecycle import RecordStatus  # noqa: E402
+from inspector_app.core.records import InspectionType, Inspector  # noqa: E402
+from inspector_app.core.registry import BusinessKind, EquipmentType  # noqa: E402
+from inspector_app.core.summaries import InspectionQuery  # noqa: E402
+from inspector_app.gui.inspection.navigation import PageKind  # noqa: E402
+from inspector_app.gui.main_window import MainWindow  # noqa: E402
+from inspector_app.gui.style import apply_style  # noqa: E402
+from inspector_app.paths import DataHome  # noqa: E402
+from inspector_app.services.app import Services  # noqa: E402
+from inspector_app.services.demo import fill_demo  # noqa: E402
+from inspector_app.services.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
+from inspector_app.services.demo_scenarios import demo_photo, demo_signature  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inspection_screenshots import SIZE, settle  # noqa: E402
+
+
+def answer_all(services, user, record_id: str, failing: dict[str, str]) -> None:  # noqa: ANN001
+    record = services.inspections.get(record_id)
+    checklist = services.inspections.checklist_of(record)
+    values: dict[str, str] = {}
+    for item in checklist.items:
+        if not checklist.is_visible(item, values, record.attributes):
+            continue
+        value = failing.get(item.code)
+        if value is None:
+            if item.type is AnswerType.CHOICE:
+                value = item.choices[0].value if item.code != "CY20" else item.choices[-1].value
+            elif item.type is AnswerType.NUMBER:
+                value = "5"
+            elif item.type is AnswerType.DATE:
+                value = "2027-06-30"
+            else:
+                value = "符合"
+        values[item.code] = value
+        services.inspections.answer(user, record_id, item.code, value)
+
+
+def sign(services, user, record_id: str, names: list[str]) -> None:  # noqa: ANN001
+    for n, name in enumerate(names):
+        services.inspections.sign(user, record_id, "inspector", name, demo_signature(n))
+    services.inspections.sign(user, record_id, "party", "负责人", demo_signature(7))
+
+
+def main(out: Path) -> None:
+    app = QApplication(sys.argv[:1])
+    apply_style(app)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        services = Services(DataHome(Path(tmp) / "home").ensure())
+        fill_demo(services, businesses=300)
+        ensure_demo_accounts(services)
+        user = services.accounts.authenticate("zhangwei", DEMO_PASSWORD)
+        lina = services.accounts.authenticate("lina", DEMO_PASSWORD)
+        crew = [Inspector(u.display_name, u.badge_no, u.id) for u in (user, lina)]
+        names = [u.display_name for u in (user, lina)]
+        businesses = services.registry.list(300)
+        graded = services.inspections.list(
+            InspectionQuery(form_prefix="food.small_catering", status=RecordStatus.FINALIZED)
+        )
+        restaurant = services.registry.get(graded[0].uscc)
+        window = MainWindow(services, user, str(Path(tmp) / "home"))
+        window.setGeometry(0, 0, *SIZE)
+        window.show()
+        window.activateWindow()
+
+        draft = services.inspections.start(user, restaurant.uscc, "food.small_catering", crew,
+                                           InspectionType.ROUTINE, restaurant.address)  # fmt: skip
+        window.open_inspection(draft.id)
+        editor = window.page("editor").editor
+        settle(app)
+        editor.go_to_item("SP02")
+        editor.card("SP01").setFocus()
+        settle(app, 1.0)
+        window.grab().save(str(out / "legal-items.png"))
+
+        unit, elevator = next(
+            (b, e)
+            for b in businesses
+            if b.kind is BusinessKind.EQUIPMENT_UNIT
+            for e in services.registry.equipment_of(b.uscc)
+            if e.type is EquipmentType.ELEVATOR
+        )
+        record = services.inspections.start(user, unit.uscc, "equipment.elevator", crew,
+                                            InspectionType.RANDOM, unit.address, elevator.code)  # fmt: skip
+        answer_all(services, user, record.id, {"DT08": "不符合"})
+        services.inspections.set_note(user, record.id, "DT08", "遮挡光幕后层门未重新开启")
+        services.inspections.attach_photo(user, record.id, "DT08", demo_photo(5))
+        sign(services, user, record.id, names)
+        services.inspections.set_handling(
+            user, record.id, "责令立即停止使用；当场整改完毕，依法不予查封、扣押"
+        )
+        services.inspections.set_details(
+            user, record.id, on_spot_fix="维保单位到场更换光幕，复测防夹保护有效后恢复使用"
+        )
+        window.open_inspection(record.id)
+        editor = window.page("editor").editor
+        editor.show_page(PageKind.FINALIZE)
+        settle(app, 1.0)
+        window.grab().save(str(out / "legal-stop-use.png"))
+
+        registry = window.show_page("registry")
+        registry.open_business(restaurant.uscc)
+        settle(app, 1.0)
+        window.grab().save(str(out / "legal-business.png"))
+
+        window.close()
+        settle(app)
+        QThreadPool.globalInstance().waitForDone(10000)
+        window.deleteLater()
+        settle(app, 0.2)
+        services.close()
+    print("已保存：legal-items.png、legal-stop-use.png、legal-business.png")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots"))
