@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class CitationRole(StrEnum):
@@ -150,27 +151,29 @@ _ARTICLE = re.compile(rf"第([{NUMERAL_CHARS}0-9]+)条")
 PLACEHOLDERS = ("条款号待核实", "待核实")
 
 
+@lru_cache(maxsize=8)
+def _title_pattern(titles: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation of every title, longest first (a title inside a longer one never matches alone)."""
+    by_title = {title: key for key, title in titles}
+    ordered = sorted(by_title, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in ordered)), by_title
+
+
 def printed_articles(text: str, titles: Mapping[str, str]) -> dict[str, set[int]]:
     """Which articles of which catalogue texts a printed basis names: ``{law key: {article, ...}}``.
 
     ``titles`` maps a law key to its printed title. A title's articles are the ``第X条`` that follow it, up to
     the next title or ``；``; a title printed without any article maps to an empty set.
     """
-    found: list[tuple[int, int, str]] = []
-    for key, title in titles.items():
-        start = text.find(title)
-        while start >= 0:
-            found.append((start, start + len(title), key))
-            start = text.find(title, start + 1)
-    found.sort()
-    # a title inside a longer title (《食品安全法》 never is, but keep it safe) is dropped
-    kept = [
-        f for i, f in enumerate(found) if not any(o[0] <= f[0] and f[1] <= o[1] and o != f for o in found)
-    ]
+    if not titles:
+        return {}
+    pattern, by_title = _title_pattern(tuple(sorted(titles.items())))
+    found = list(pattern.finditer(text))
     out: dict[str, set[int]] = {}
-    for n, (_, end, key) in enumerate(kept):
-        stop = kept[n + 1][0] if n + 1 < len(kept) else len(text)
-        segment = text[end:stop].split("；", 1)[0]
+    for n, match in enumerate(found):
+        stop = found[n + 1].start() if n + 1 < len(found) else len(text)
+        segment = text[match.end() : stop].split("；", 1)[0]
+        key = by_title[match.group(0)]
         out.setdefault(key, set()).update(from_chinese(m.group(1)) for m in _ARTICLE.finditer(segment))
     return out
 

@@ -7,6 +7,7 @@ Loading validates everything and raises :class:`FormError` listing every problem
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from inspector_app.forms.yamlio import read_yaml
 from inspector_app.paths import FORMS_DIR
 
 SUFFIXES = (".yaml", ".yml")
+ARCHIVE_NAME = re.compile(r"^(?P<id>[a-z][a-z0-9_.]*)\.v(?P<version>[0-9]+)\.ya?ml$")
 
 
 @dataclass
@@ -34,6 +36,8 @@ class FormLibrary:
     checklists: dict[tuple[str, int], Checklist] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
     laws: dict[str, LawText] = field(default_factory=dict)
+    #: superseded versions not read yet (``load_library`` reads an archived version when a record asks for it)
+    archived: dict[tuple[str, int], Path] = field(default_factory=dict)
 
     def all(self) -> list[Checklist]:
         latest: dict[str, Checklist] = {}
@@ -45,13 +49,25 @@ class FormLibrary:
     def get(self, form_id: str, version: int | None = None) -> Checklist:
         """A checklist by id (latest version unless ``version`` is given; records pin their version)."""
         if version is not None:
-            found = self.checklists.get((form_id, version))
+            found = self.checklists.get((form_id, version)) or self._load_archived(form_id, version)
         else:
             found = next((c for c in self.all() if c.id == form_id), None)
         if found is None:
             suffix = f" 第{version}版" if version is not None else ""
             raise NotFound(f"找不到检查表 {form_id}{suffix}")
         return found
+
+    def _load_archived(self, form_id: str, version: int) -> Checklist | None:
+        path = self.archived.get((form_id, version))
+        if path is None:
+            return None
+        display = f"{ARCHIVE_DIR_NAME}/{path.name}"
+        checklist, problems = check_file(path, {}, display, self.laws)
+        if problems or checklist is None or (checklist.id, checklist.version) != (form_id, version):
+            problems = problems or [FormProblem(display, "id", f"文件内容不是 {form_id} 第{version}版")]
+            raise FormError(problems)
+        self.checklists[(form_id, version)] = checklist
+        return checklist
 
     def for_kind(self, kind: str, equipment_type: str | None = None) -> list[Checklist]:
         """Checklists that apply to a business kind (and, for equipment units, an equipment type)."""
@@ -124,10 +140,36 @@ def _load_rules(root: Path, problems: list[FormProblem]) -> Rules:
     return rules
 
 
-def _checklist_files(root: Path) -> list[Path]:
+def _checklist_files(root: Path, archive: bool = True) -> list[Path]:
+    skip = {"parts"} if archive else {"parts", ARCHIVE_DIR_NAME}
     return [
-        p for sub in sorted(root.iterdir()) if sub.is_dir() and sub.name != "parts" for p in _yaml_files(sub)
+        p for sub in sorted(root.iterdir()) if sub.is_dir() and sub.name not in skip for p in _yaml_files(sub)
     ]
+
+
+def _archive_index(root: Path, library: FormLibrary) -> list[FormProblem]:
+    """Index ``archive/<id>.v<N>.yaml`` by name without reading the files (``load_library`` reads one when a
+    record pins it); the same naming and superseded-version rules as a full scan."""
+    problems = []
+    for path in _yaml_files(root / ARCHIVE_DIR_NAME):
+        display = f"{ARCHIVE_DIR_NAME}/{path.name}"
+        match = ARCHIVE_NAME.match(path.name)
+        if match is None:
+            problems.append(FormProblem(display, "", "存档文件名应为 <检查表编号>.v<版本>.yaml"))
+            continue
+        key = (match["id"], int(match["version"]))
+        live = next((c for c in library.all() if c.id == key[0]), None)
+        if live is None or live.version <= key[1]:
+            problems.append(
+                FormProblem(
+                    display,
+                    "version",
+                    f"存档的 {key[0]} 第{key[1]}版 没有更新的版本；存档只能保存被取代的版本",
+                )
+            )
+            continue
+        library.archived[key] = path
+    return problems
 
 
 def check_file(
@@ -145,8 +187,11 @@ def check_file(
     return checklist, ck.problems
 
 
-def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
-    """Load a forms folder, returning the library of valid checklists and every problem found."""
+def scan(root: Path = FORMS_DIR, *, lazy_archive: bool = False) -> tuple[FormLibrary, list[FormProblem]]:
+    """Load a forms folder, returning the library of valid checklists and every problem found.
+
+    With ``lazy_archive`` the superseded versions in ``archive/`` are only indexed by name (the app's start);
+    without it (validation, tests) every archived file is read and checked too."""
     problems: list[FormProblem] = []
     if not root.is_dir():
         return FormLibrary(), [FormProblem(str(root), "", "检查表目录不存在")]
@@ -154,7 +199,7 @@ def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
     parts = _load_parts(root, problems, laws)
     library = FormLibrary(rules=_load_rules(root, problems), laws=laws)
     origins: dict[tuple[str, int], str] = {}
-    for path in _checklist_files(root):
+    for path in _checklist_files(root, archive=not lazy_archive):
         display = _display(path, root)
         checklist, file_problems = check_file(path, parts, display, laws)
         problems.extend(file_problems)
@@ -172,7 +217,7 @@ def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
             continue
         origins[key] = display
         library.checklists[key] = checklist
-    problems += _archive_problems(library, origins)
+    problems += _archive_index(root, library) if lazy_archive else _archive_problems(library, origins)
     return library, problems
 
 
@@ -204,8 +249,9 @@ def _archive_problems(library: FormLibrary, origins: dict[tuple[str, int], str])
 
 
 def load_library(root: Path = FORMS_DIR) -> FormLibrary:
-    """Load and validate; raise :class:`FormError` if any file has a problem."""
-    library, problems = scan(root)
+    """Load and validate the current versions (archived ones on demand); raise :class:`FormError` if any file
+    has a problem."""
+    library, problems = scan(root, lazy_archive=True)
     if problems:
         raise FormError(problems)
     return library

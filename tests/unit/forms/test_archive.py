@@ -40,11 +40,22 @@ def test_every_archived_file_is_listed_and_unchanged():
 
 
 @pytest.mark.parametrize("name", sorted(FROZEN))
-def test_an_archived_version_loads_and_is_superseded_by_a_newer_one(name):
-    archived = next(c for c in LIBRARY.checklists.values() if c.source == f"archive/{name}")
-    assert LIBRARY.get(archived.id).version > archived.version
-    assert LIBRARY.get(archived.id, archived.version) is archived
-    assert archived not in LIBRARY.all()
+def test_an_archived_version_loads_on_demand_and_is_superseded_by_a_newer_one(name):
+    library = load_library()
+    form_id, version = name.removesuffix(".yaml").rsplit(".v", 1)
+    assert (form_id, int(version)) in library.archived and (form_id, int(version)) not in library.checklists
+    archived = library.get(form_id, int(version))  # read when a record pins it
+    assert archived.source == f"archive/{name}" and library.get(form_id, int(version)) is archived
+    assert library.get(form_id).version > archived.version and archived not in library.all()
+
+
+def test_an_archive_file_that_does_not_hold_what_its_name_says_is_refused(tmp_path):
+    root = tmp_path / "forms"
+    shutil.copytree(FORMS_DIR, root)
+    (root / "archive" / "food.stall.v1.yaml").rename(root / "archive" / "food.stall.v0.yaml")
+    library = load_library(root)
+    with pytest.raises(FormError, match="文件内容不是 food.stall 第0版"):
+        library.get("food.stall", 0)
 
 
 def test_the_archive_text_loads_back_to_an_equal_checklist(tmp_path):
