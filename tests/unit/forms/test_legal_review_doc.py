@@ -44,7 +44,9 @@ def test_every_item_code_the_review_lists_as_local_star_is_a_local_key_item():
 
 
 def test_every_item_code_the_review_lists_as_official_star_is_an_official_food_key_item():
-    official = re.search(r"Official ★ \(each cites its 2016 table item as\s+参照\): (.+?)\. Local", DOC, re.S).group(1)
+    official = re.search(
+        r"Official ★ \(each cites its 2016 table item as\s+参照\): (.+?)\. Local", DOC, re.S
+    ).group(1)
     codes = set(re.findall(r"[A-Z]{2}\d{2}", official))
     items = {i.code: i for c in LIBRARY.all() if c.family.value == "food" for i in c.items}
     assert codes == {code for code, item in items.items() if item.key and not item.key_local}
