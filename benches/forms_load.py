@@ -16,19 +16,15 @@ from __future__ import annotations
 
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from inspector_app.forms import citations  # noqa: E402
-from inspector_app.forms.library import load_library, scan  # noqa: E402
+from inspector_app.forms import citations
+from inspector_app.forms.library import load_library, scan
 
 RUNS = 15
 
 
-def cpu_ms(action, runs: int = RUNS) -> float:  # noqa: ANN001
+def cpu_ms(action, runs: int = RUNS) -> float:
     times = []
     for _ in range(runs):
         start = time.process_time()

@@ -8,13 +8,10 @@ Run it *before* editing a checklist (or a part it includes), then bump the versi
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from inspector_app.forms.archive import ARCHIVE_DIR_NAME, archive_name, archive_text  # noqa: E402
-from inspector_app.forms.library import load_library  # noqa: E402
-from inspector_app.paths import FORMS_DIR  # noqa: E402
+from inspector_app.forms.archive import ARCHIVE_DIR_NAME, archive_name, archive_text
+from inspector_app.forms.library import load_library
+from inspector_app.paths import FORMS_DIR
 
 
 def main(argv: list[str]) -> int:

@@ -16,30 +16,36 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
 
-from PySide6.QtCore import QThreadPool  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from inspector_app.core.checklist import AnswerType
+from inspector_app.core.lifecycle import RecordStatus
+from inspector_app.core.records import InspectionType, Inspector
+from inspector_app.core.registry import BusinessKind, EquipmentType
+from inspector_app.core.summaries import InspectionQuery
+from inspector_app.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from inspector_app.demo.fill import fill_demo
+from inspector_app.demo.scenarios import demo_photo, demo_signature
+from inspector_app.gui.inspection.navigation import PageKind
+from inspector_app.gui.main_window import MainWindow
+from inspector_app.gui.theme import apply_style
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 
-from inspector_app.core.checklist import AnswerType  # noqa: E402
-from inspector_app.core.lifecycle import RecordStatus  # noqa: E402
-from inspector_app.core.records import InspectionType, Inspector  # noqa: E402
-from inspector_app.core.registry import BusinessKind, EquipmentType  # noqa: E402
-from inspector_app.core.summaries import InspectionQuery  # noqa: E402
-from inspector_app.gui.inspection.navigation import PageKind  # noqa: E402
-from inspector_app.gui.main_window import MainWindow  # noqa: E402
-from inspector_app.gui.style import apply_style  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.demo import fill_demo  # noqa: E402
-from inspector_app.services.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
-from inspector_app.services.demo_scenarios import demo_photo, demo_signature  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from inspection_screenshots import SIZE, settle  # noqa: E402
+SIZE = (1366, 768)
 
 
-def answer_all(services, user, record_id: str, failing: dict[str, str]) -> None:  # noqa: ANN001
+def settle(app: QApplication, seconds: float = 0.6) -> None:
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def answer_all(services, user, record_id: str, failing: dict[str, str]) -> None:
     record = services.inspections.get(record_id)
     checklist = services.inspections.checklist_of(record)
     values: dict[str, str] = {}
@@ -60,7 +66,7 @@ def answer_all(services, user, record_id: str, failing: dict[str, str]) -> None:
         services.inspections.answer(user, record_id, item.code, value)
 
 
-def sign(services, user, record_id: str, names: list[str]) -> None:  # noqa: ANN001
+def sign(services, user, record_id: str, names: list[str]) -> None:
     for n, name in enumerate(names):
         services.inspections.sign(user, record_id, "inspector", name, demo_signature(n))
     services.inspections.sign(user, record_id, "party", "负责人", demo_signature(7))

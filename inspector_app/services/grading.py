@@ -26,7 +26,7 @@ class GradingService:
     """量化分级 results computed from the stored visit history."""
 
     def __init__(self, store: Store, forms: FormLibrary, clock: Clock) -> None:
-        self.store = store
+        self._store = store
         self.forms = forms
         self.clock = clock
 
@@ -38,13 +38,13 @@ class GradingService:
 
     def graded_visits(self, uscc: str) -> list[GradedVisit]:
         """The business's finalized visits on graded checklists (latest version of each record)."""
-        summaries = self.store.inspections.list(InspectionQuery(uscc=normalize_code(uscc)))
+        summaries = self._store.inspections.list(InspectionQuery(uscc=normalize_code(uscc)))
         superseded = {s.previous_id for s in summaries if s.previous_id}
         visits = []
         for summary in summaries:
             if summary.status not in COUNTED or summary.id in superseded or not self._graded(summary):
                 continue
-            record = self.store.inspections.load(summary.id)
+            record = self._store.inspections.load(summary.id)
             when = record.finalized_at or record.started_at
             visits.append(
                 GradedVisit(when.astimezone(CHINA_TZ).date(), record.score, record.grade, record.document_no)

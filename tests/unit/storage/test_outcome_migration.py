@@ -10,7 +10,7 @@ from old_records import OLD_RECORDS
 from inspector_app.core.records import canonical_bytes, content_hash
 from inspector_app.storage import db as db_module
 from inspector_app.storage.db import open_database
-from inspector_app.storage.inspection_rows import family_of
+from inspector_app.storage.inspection_sql import family_of
 from inspector_app.storage.inspections import InspectionRepository
 from inspector_app.storage.migrations import MIGRATIONS
 
