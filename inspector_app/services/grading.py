@@ -13,13 +13,9 @@ from inspector_app.core.catering_annual import CateringAnnualGrade, GradedVisit,
 from inspector_app.core.clock import CHINA_TZ, Clock, local_today
 from inspector_app.core.errors import NotFound
 from inspector_app.core.identifiers import normalize_code
-from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.summaries import InspectionQuery, InspectionSummary
 from inspector_app.forms.library import FormLibrary
 from inspector_app.storage.store import Store
-
-#: Statuses of records that count (a draft is not a visit yet).
-COUNTED = (RecordStatus.FINALIZED, RecordStatus.SYNCED, RecordStatus.APPROVED, RecordStatus.RETURNED)
 
 
 class GradingService:
@@ -42,7 +38,9 @@ class GradingService:
         superseded = {s.previous_id for s in summaries if s.previous_id}
         visits = []
         for summary in summaries:
-            if summary.status not in COUNTED or summary.id in superseded or not self._graded(summary):
+            if (
+                summary.status.editable or summary.id in superseded or not self._graded(summary)
+            ):  # a draft is no visit
                 continue
             record = self._store.inspections.load(summary.id)
             when = record.finalized_at or record.started_at
