@@ -17,6 +17,7 @@ from inspector_app.core.clock import parse_utc
 from inspector_app.core.errors import ValidationError
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import (
+    ADDED_LATER,
     CANONICAL_FORMAT,
     Answer,
     Attachment,
@@ -45,11 +46,17 @@ _TOP_LEVEL = frozenset(
 class _Reader:
     """Typed access to one JSON object, with the key path in every error."""
 
-    def __init__(self, data: Any, where: str, keys: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        data: Any,
+        where: str,
+        keys: frozenset[str] | None = None,
+        optional: frozenset[str] = frozenset(),
+    ) -> None:
         if not isinstance(data, Mapping):
             raise ValidationError(f"记录内容 {where} 应为 JSON 对象")
-        if keys is not None and set(data) != keys:
-            extra, missing = sorted(set(data) - keys), sorted(keys - set(data))
+        if keys is not None and not keys <= set(data) <= keys | optional:
+            extra, missing = sorted(set(data) - keys - optional), sorted(keys - set(data))
             raise ValidationError(
                 f"记录内容 {where} 的字段不符：多出 {extra or '无'}，缺少 {missing or '无'}"
             )
@@ -168,7 +175,7 @@ def inspection_from_content(
 
     ``status`` is not part of the content (it changes after finalization); HQ passes the status it holds.
     """
-    r = _Reader(content, "record", _TOP_LEVEL)
+    r = _Reader(content, "record", _TOP_LEVEL, frozenset(ADDED_LATER))
     if r.data["format"] != CANONICAL_FORMAT:
         raise ValidationError(
             f"记录格式“{r.data['format']}”不受支持（应为 {CANONICAL_FORMAT}）；请升级 HQ 程序"
@@ -206,6 +213,7 @@ def inspection_from_content(
         created_by=r.text("created_by"),
         device_id=r.text("device_id"),
         finalized_at=r.optional_moment("finalized_at"),
+        **{name: r.text(name) for name in ADDED_LATER if name in r.data},
     )
 
 

@@ -31,15 +31,15 @@ def record_of(row: Mapping[str, Any]) -> Inspection:
 
 def render_record(row: Mapping[str, Any], blobs: BlobStore, forms: FormLibrary | None = None) -> bytes:
     """PDF bytes of a stored record; a checklist version HQ does not ship raises a Chinese error."""
-    from inspector_app.reports.content import build_report
     from inspector_app.reports.pdf import render_pdf
+    from inspector_app.services.reports import record_report
 
     library = forms or shipped_forms()
     record = record_of(row)
     try:
-        checklist = library.get(record.form_id, record.form_version)
+        library.get(record.form_id, record.form_version)
     except InspectorError as exc:
         raise InspectorError(
             f"总部没有检查表 {record.form_id} 第 {record.form_version} 版，无法生成 PDF；请升级 inspector-hq"
         ) from exc
-    return render_pdf(build_report(record, checklist, grade_rules=library.grade_rules), blobs.read)
+    return render_pdf(record_report(record, library), blobs.read)

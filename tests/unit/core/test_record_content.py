@@ -13,9 +13,9 @@ from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.record_content import inspection_from_content, referenced_blobs
 from inspector_app.core.records import canonical_bytes, canonical_content, content_hash
 from inspector_app.paths import DataHome
-from inspector_app.reports.content import build_report
 from inspector_app.reports.pdf import render_pdf
 from inspector_app.services.app import Services
+from inspector_app.services.reports import record_report
 from tests.builders import CHEAP_HASHER, T0
 from tests.review_support import add_business, finalized_record
 
@@ -38,14 +38,21 @@ def test_rebuilt_record_has_the_same_canonical_bytes_and_hash(laptop):
     assert len(record.attachments) >= 1  # the signatures
 
 
+def test_fields_added_after_the_first_records_travel_when_set(laptop):
+    _, record = laptop
+    content = json.loads(canonical_bytes(record))
+    content.update(verdict_rule="food.pass_rate", on_spot_fix="当场整改完毕，不予查封扣押")
+    rebuilt = inspection_from_content(content, record.status)
+    assert (rebuilt.verdict_rule, rebuilt.on_spot_fix) == ("food.pass_rate", "当场整改完毕，不予查封扣押")
+    assert canonical_content(rebuilt) == content
+
+
 def test_hq_renders_the_same_pdf_bytes_as_the_laptop(laptop):
     services, record = laptop
     laptop_pdf = services.reports.render(record.id)
     rebuilt = inspection_from_content(json.loads(canonical_bytes(record)), record.status)
     rebuilt.content_hash = content_hash(rebuilt)
-    checklist = services.forms.get(rebuilt.form_id, rebuilt.form_version)
-    data = build_report(rebuilt, checklist, grade_rules=services.forms.grade_rules)
-    hq_pdf = render_pdf(data, services.inspections.attachment_bytes)
+    hq_pdf = render_pdf(record_report(rebuilt, services.forms), services.inspections.attachment_bytes)
     assert hq_pdf == laptop_pdf
 
 
