@@ -11,6 +11,7 @@ import builtins
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -207,7 +208,8 @@ class InspectionRepository:
         record as read back inside the transaction, so what is stored is exactly what was hashed. Open
         follow-ups of the version this one corrects are replaced by this version's.
         """
-        self.db.conn.execute("PRAGMA synchronous = FULL")
+        if not self.db.conn.in_transaction:  # SQLite refuses the pragma inside a transaction (the caller's)
+            self.db.conn.execute("PRAGMA synchronous = FULL")
         with translated_errors(), transaction(self.db.conn):
             cursor = self.db.conn.execute(
                 rows.FINALIZE, rows.finalize_params(record, canonical_json, content_hash)
@@ -227,6 +229,22 @@ class InspectionRepository:
                     "UPDATE followups SET status = 'done', done_inspection_id = ? WHERE uscc = ? AND status = 'open'",
                     [record.id, close_followups_of],
                 )
+
+    def insert_received(self, record: Inspection, canonical_json: str, content_hash: str) -> None:
+        """Store a finalized record made on another device (its seal verified by the caller) as ``synced``.
+
+        It goes in as a draft with all its parts and is then finalized and moved on in the same transaction,
+        so the triggers guard it exactly like a record finalized here; the hash is re-checked against the
+        record as read back. Its attachments must be stored first. No follow-ups are created: the 回头看 tasks
+        belong to the laptop that made the record.
+        """
+        draft = replace(record, status=RecordStatus.DRAFT)
+        with translated_errors(), transaction(self.db.conn):
+            self.create(draft)
+            self.db.conn.execute(rows.FINALIZE, rows.finalize_params(record, canonical_json, content_hash))
+            if compute_hash(self.load(record.id)) != content_hash:
+                raise StorageError(f"收到的记录 {record.document_no} 保存后与其哈希不符，未保存")
+            self.db.execute("UPDATE inspections SET status = 'synced' WHERE id = ?", [record.id])
 
     def set_status(self, inspection_id: str, new: RecordStatus) -> None:
         """Move a record along the lifecycle (checked in core first, then by the triggers)."""

@@ -47,10 +47,18 @@ def _outcome(db: sqlite_utils.Database) -> None:
     schema_outcome.create(db)
 
 
+def _sync(db: sqlite_utils.Database) -> None:
+    """0006: the device's seal chain, the sync outbox, sync settings and items received from HQ."""
+    from inspector_app.storage import schema_sync
+
+    schema_sync.create(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_registry", _registry),
     ("0002_inspections", _inspections),
     ("0003_accounts", _accounts),
     ("0004_reviews", _reviews),
     ("0005_inspection_outcome", _outcome),
+    ("0006_sync", _sync),
 ]

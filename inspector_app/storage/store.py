@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from inspector_app.paths import DataHome
 from inspector_app.storage.db import check_integrity, open_database
+from inspector_app.storage.transactions import transaction
 
 if TYPE_CHECKING:
     from inspector_app.storage.accounts import AccountRepository
@@ -14,6 +17,7 @@ if TYPE_CHECKING:
     from inspector_app.storage.businesses import BusinessRepository
     from inspector_app.storage.inspections import InspectionRepository
     from inspector_app.storage.reviews import ReviewRepository
+    from inspector_app.storage.sync import SyncRepository
 
 
 class Store:
@@ -52,6 +56,18 @@ class Store:
         from inspector_app.storage.reviews import ReviewRepository
 
         return ReviewRepository(self.db)
+
+    @cached_property
+    def sync(self) -> SyncRepository:
+        from inspector_app.storage.sync import SyncRepository
+
+        return SyncRepository(self.db)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes of several repositories that commit together or not at all (repositories nest inside)."""
+        with transaction(self.db.conn):
+            yield
 
     def check_integrity(self) -> None:
         """Full integrity check of the database file (slow on big files; on demand, not at start)."""
