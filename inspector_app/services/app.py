@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from inspector_app.services.review import ReviewService
     from inspector_app.services.support.passwords import PasswordHasher
     from inspector_app.services.support.sealing import Sealer
+    from inspector_app.services.sync import SyncService
 
 
 class Services:
@@ -76,6 +77,12 @@ class Services:
         from inspector_app.services.grading import GradingService
 
         return GradingService(self._store, self.forms, self.clock)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from inspector_app.services.sync import SyncService
+
+        return SyncService(self._store, self.registry, self._sealer, self.clock)
 
     @cached_property
     def _sealer(self) -> Sealer:
