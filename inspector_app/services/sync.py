@@ -114,7 +114,10 @@ def _text(value: Any) -> str:
 
 
 class SyncService:
-    """The laptop's sync use cases (see the module docstring). ``retry``/``timeout`` are the HTTP client's."""
+    """The laptop's sync use cases (see the module docstring).
+
+    ``retry`` and ``timeout`` are the HTTP client's; ``page_size`` the number of items asked per pull page.
+    """
 
     def __init__(self, store: Store, registry: RegistryService, sealer: Sealer, clock: Clock) -> None:
         self._store = store
@@ -123,6 +126,7 @@ class SyncService:
         self.clock = clock
         self.retry = RetryPolicy()
         self.timeout: Any = DEFAULT_TIMEOUT
+        self.page_size = PULL_PAGE
         self._applier = PageApplier(store, registry, clock, sealer.device.id)
         self._lock = threading.Lock()
         self._random = random.Random()
@@ -382,7 +386,7 @@ class SyncService:
         with self._enrolled_client(enrolment) as client:
             while True:
                 try:
-                    page = client.pull(report.cursor, limit=PULL_PAGE)
+                    page = client.pull(report.cursor, limit=self.page_size)
                     self._applier.apply(page, client.download_blob, report)
                 except (HQRefused, HQUnreachable, SyncError) as exc:
                     report.stopped = str(exc)
