@@ -134,6 +134,11 @@ class SyncService:
     def _now(self) -> str:
         return utc_iso(self.clock.now())
 
+    @property
+    def busy(self) -> bool:
+        """A run (push, pull, sync, bundle import) is in progress in this process."""
+        return self._lock.locked()
+
     @contextmanager
     def _running(self) -> Iterator[None]:
         if not self._lock.acquire(blocking=False):
