@@ -255,11 +255,15 @@ class SyncPage(QWidget):
         else:
             self.hq_label.setText("本机尚未登记到总部。请向总部管理员索取登记码，然后点“登记本机”。")
             self.enrol_button.setText("登记本机(&E)…")
-        text, tip, attention = status_text(status)
-        details = f"已同步 {status.synced} 项，待上传 {status.pending} 项，被拒收 {status.failed} 项，冲突 {status.conflict} 项"
+        _text, tip, attention = status_text(status)
+        last = _when(status.last_success_at) or "从未"
+        lines = [
+            f"已同步 {status.synced} 项 · 待上传 {status.pending} 项 · 被拒收 {status.failed} 项 · "
+            f"冲突 {status.conflict} 项 · 上次成功同步：{last}"
+        ]
         if status.last_error:
-            details += f"\n最后错误（{_when(status.last_error_at)}）：{status.last_error}"
-        self.state_label.setText(f"{text}。{details}")
+            lines.append(f"最后错误（{_when(status.last_error_at)}）：{status.last_error}")
+        self.state_label.setText("\n".join(lines))
         self.state_label.setToolTip(tip)
         self.state_label.setObjectName("errorText" if attention else "hint")
         self.state_label.setStyle(self.state_label.style())
