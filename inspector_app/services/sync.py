@@ -3,11 +3,12 @@
 * **Enrol** registers the device's public key (the key already signs every finalized record and decision,
   see :mod:`.support.sealing`) with a one-time code and keeps the enrolment: device token (secret), HQ's
   address, id and public key.
-* **Push** sends the outbox in seal order: a record (its missing attachments first, then the record) or a
-  decision; an item is marked synced only on HQ's signed receipt for exactly what was sent. HQ refusing an
-  item marks it ``conflict`` (409: never retried automatically) or ``failed`` (shown, queued again by
-  立即重试); a network failure leaves it pending with its error and a next attempt after a randomised,
-  growing delay. One item never blocks the others; three unreachable items in a row end the run.
+* **Push** (:mod:`.support.outbox_push`) sends the outbox in seal order, records before decisions, a few
+  items in flight at once: a record (its missing attachments first, then the record) or a decision; an item
+  is marked synced only on HQ's signed receipt for exactly what was sent. HQ refusing an item marks it
+  ``conflict`` (409: never retried automatically) or ``failed`` (shown, queued again by 立即重试); a network
+  failure leaves it pending with its error and a next attempt after a randomised, growing delay. One item
+  never blocks the others; three unreachable items in a row end the run.
 * **Pull** asks for pages after the saved cursor and applies each (:mod:`.support.pull_apply`) with the new
   cursor in one transaction.
 * **USB**: :meth:`SyncService.export_bundle` writes the outbox into a signed bundle for ``inspector-hq import``;
@@ -32,7 +33,6 @@ from typing import Any
 
 from inspector_app.core.clock import Clock, parse_utc, utc_iso
 from inspector_app.core.errors import InspectorError, ValidationError
-from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.outbox import (
     OutboxItem,
     OutboxKind,
@@ -43,6 +43,12 @@ from inspector_app.core.outbox import (
     SyncStatus,
 )
 from inspector_app.services.registry import RegistryService
+from inspector_app.services.support.outbox_push import (
+    OutboxPusher,
+    PushStopped,
+    decision_payload_of,
+    record_payload_of,
+)
 from inspector_app.services.support.pull_apply import PageApplier
 from inspector_app.services.support.sealing import PUBLIC_KEY_SETTING, Sealer
 from inspector_app.storage.store import Store
@@ -65,30 +71,17 @@ from inspector_app.sync.client import (
 from inspector_app.sync.protocol import (
     DecisionPayload,
     Enrolment,
-    ProtocolError,
     RecordPayload,
-    canonical_json,
 )
 from inspector_app.trust.keys import key_fingerprint
 
 Progress = Callable[[int, int], None]
 
-#: Refusals that concern the device, not the item: the run stops and the items stay as they are.
-AUTH_CODES = frozenset({"no_token", "unknown_token", "device_revoked", "device_mismatch"})
-#: Refusals that only mean "not yet" (the record of a decision, a blob uploaded meanwhile): stays pending.
-NOT_YET_CODES = frozenset({"record_unknown", "missing_blobs"})
-#: After this many items in a row could not reach HQ, the run ends (the network is down, not one item).
-MAX_UNREACHABLE_IN_A_ROW = 3
-#: Automatic retries of an item: wait uniform(0, min(cap, base·2ⁿ)) after its n-th failed attempt.
-RETRY_BASE = timedelta(minutes=1)
-RETRY_CAP = timedelta(hours=1)
+#: Items in flight at once during a push (each on its own connection).
+PUSH_PARALLEL = 4
 #: A laptop clock further off than this from HQ's is reported (seals and records carry the laptop's time).
 CLOCK_TOLERANCE = timedelta(minutes=5)
 PULL_PAGE = 200
-
-
-class _Stopped(Exception):
-    """The run cannot go on (HQ refused the device); ``str()`` is the Chinese reason."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +109,8 @@ def _text(value: Any) -> str:
 class SyncService:
     """The laptop's sync use cases (see the module docstring).
 
-    ``retry`` and ``timeout`` are the HTTP client's; ``page_size`` the number of items asked per pull page.
+    ``retry`` and ``timeout`` are the HTTP client's; ``page_size`` the number of items asked per pull page;
+    ``parallel`` how many items a push keeps in flight.
     """
 
     def __init__(self, store: Store, registry: RegistryService, sealer: Sealer, clock: Clock) -> None:
@@ -127,6 +121,7 @@ class SyncService:
         self.retry = RetryPolicy()
         self.timeout: Any = DEFAULT_TIMEOUT
         self.page_size = PULL_PAGE
+        self.parallel = PUSH_PARALLEL
         self._applier = PageApplier(store, registry, clock, sealer.device.id)
         self._lock = threading.Lock()
         self._random = random.Random()
@@ -269,22 +264,13 @@ class SyncService:
         try:
             with self._enrolled_client(enrolment) as client:
                 self._hello(client, report)
-                unreachable = 0
-                for done, item in enumerate(items):
-                    if progress:
-                        progress(done, len(items))
-                    unreachable = unreachable + 1 if self._push_one(client, item, report) else 0
-                    if unreachable >= MAX_UNREACHABLE_IN_A_ROW:
-                        report.not_tried = len(items) - done - 1
-                        report.stopped = f"连续 {unreachable} 项无法送达总部，本次同步中止；其余项目下次再试"
-                        break
-        except _Stopped as stop:
-            report.stopped = str(stop)
-            report.not_tried = (
-                report.total - report.synced - report.conflict - report.failed - report.deferred
+            pusher = OutboxPusher(
+                self._store, self.clock, lambda: self._enrolled_client(enrolment), self.parallel, self._random
             )
-        if progress:
-            progress(len(items), len(items))
+            pusher.run(items, report, progress)
+        except PushStopped as stop:
+            report.stopped = str(stop)
+            report.not_tried = report.total
         self._finish(report.stopped or (report.errors[-1] if report.deferred else ""))
         return report
 
@@ -293,7 +279,7 @@ class SyncService:
         try:
             answer = client.hello()
         except (HQUnreachable, SyncError) as exc:
-            raise _Stopped(str(exc)) from exc
+            raise PushStopped(str(exc)) from exc
         try:
             skew = abs(parse_utc(str(answer.get("time"))) - self.clock.now())
         except (TypeError, ValueError):
@@ -303,80 +289,14 @@ class SyncService:
                 f"本机时钟与总部相差约 {int(skew.total_seconds() // 60)} 分钟；请校准本机时间（记录和签章使用本机时间）"
             )
 
-    def _push_one(self, client: SyncClient, item: OutboxItem, report: PushReport) -> bool:
-        """Push one item and record the outcome; True when HQ could not be reached."""
-        what = _describe(item)
-        try:
-            if item.kind is OutboxKind.RECORD:
-                receipt = client.push_record(self._record_payload(item), self._read_blob)
-            else:
-                receipt = client.push_decision(self._decision_payload(item))
-        except HQRefused as exc:
-            if exc.code in AUTH_CODES:
-                raise _Stopped(str(exc)) from exc
-            if exc.code in NOT_YET_CODES:
-                self._defer(item, str(exc), report, what)
-                return False
-            state = OutboxState.CONFLICT if exc.status == 409 else OutboxState.FAILED
-            self._repo.mark_refused(item.item_id, state, str(exc), self._now())
-            report.conflict += state is OutboxState.CONFLICT
-            report.failed += state is OutboxState.FAILED
-            report.errors.append(f"{what}：{exc}")
-            return False
-        except HQUnreachable as exc:
-            self._defer(item, str(exc), report, what)
-            return True
-        except (SyncError, ProtocolError) as exc:  # an answer that breaks the protocol
-            self._defer(item, str(exc), report, what)
-            return False
-        except InspectorError as exc:  # a local problem (attachment file missing or damaged): admin must act
-            self._repo.mark_refused(item.item_id, OutboxState.FAILED, str(exc), self._now())
-            report.failed += 1
-            report.errors.append(f"{what}：{exc}")
-            return False
-        receipt_json = canonical_json(receipt.to_dict()).decode()
-        with self._store.transaction():
-            self._repo.mark_synced(item.item_id, receipt_json, self._now())
-            if item.kind is OutboxKind.RECORD:
-                summary = self._store.inspections.summary(item.record_id)
-                if summary.status is RecordStatus.FINALIZED:  # approved/returned records keep their status
-                    self._store.inspections.set_status(item.record_id, RecordStatus.SYNCED)
-        report.synced += 1
-        report.duplicate += receipt.duplicate
-        return False
-
-    def _defer(self, item: OutboxItem, error: str, report: PushReport, what: str) -> None:
-        ceiling = min(RETRY_CAP, RETRY_BASE * 2 ** min(item.attempts, 16))
-        next_at = self.clock.now() + ceiling * self._random.random()
-        self._repo.mark_retry(item.item_id, error, self._now(), utc_iso(next_at))
-        report.deferred += 1
-        report.errors.append(f"{what}：{error}")
+    def payload_of(self, item: OutboxItem) -> RecordPayload | DecisionPayload:
+        """What a push (or a bundle) sends for ``item``."""
+        if item.kind is OutboxKind.RECORD:
+            return record_payload_of(self._store, item)
+        return decision_payload_of(self._store, item)
 
     def _read_blob(self, sha: str) -> bytes:
         return bytes(self._store.attachments.get_bytes(sha))
-
-    def _record_payload(self, item: OutboxItem) -> RecordPayload:
-        canonical, digest = self._repo.sealed_record(item.record_id)
-        seal = self._repo.seal_of(item.item_id)
-        if seal is None:
-            raise InspectorError(f"记录 {item.document_no} 没有设备签章，无法上传")
-        return RecordPayload(item.record_id, digest, json.loads(canonical), seal)
-
-    def _decision_payload(self, item: OutboxItem) -> DecisionPayload:
-        _canonical, record_hash = self._repo.sealed_record(item.record_id)
-        seal = self._repo.seal_of(item.item_id)
-        event = next(
-            (e for e in self._store.reviews.events_for(item.record_id) if e.id == item.item_id), None
-        )
-        if seal is None or event is None:
-            raise InspectorError(f"审核决定 {item.item_id} 或其签章缺失，无法上传")
-        payload = DecisionPayload(
-            event.id, event.inspection_id, record_hash, event.decision, event.actor_id, event.actor_name,
-            event.comment, event.decided_at.replace(microsecond=0), seal,
-        )  # fmt: skip
-        if payload.digest != seal.seal.digest:
-            raise InspectorError(f"审核决定 {item.item_id} 的内容与其签章不符（数据被改动），未上传")
-        return payload
 
     # -- pull -------------------------------------------------------------------------------------------------
 
@@ -425,8 +345,8 @@ class SyncService:
         items = self._repo.due()
         if not items:
             raise InspectorError("没有待上传的检查记录或审核决定，未生成同步包")
-        records = [self._record_payload(i) for i in items if i.kind is OutboxKind.RECORD]
-        decisions = [self._decision_payload(i) for i in items if i.kind is OutboxKind.DECISION]
+        records = [record_payload_of(self._store, i) for i in items if i.kind is OutboxKind.RECORD]
+        decisions = [decision_payload_of(self._store, i) for i in items if i.kind is OutboxKind.DECISION]
         shas = sorted({sha for record in records for sha in record.blobs()})
         content = BundleContent(records, decisions, blob_loaders(shas, self._read_blob))
         device = Party("device", self._sealer.device.id)
@@ -463,9 +383,3 @@ class SyncService:
 
 def _time(text: str | None) -> datetime | None:
     return parse_utc(text) if text else None
-
-
-def _describe(item: OutboxItem) -> str:
-    if item.kind is OutboxKind.RECORD:
-        return f"记录 {item.document_no or item.record_id}（{item.business_name}）"
-    return f"审核决定（记录 {item.document_no or item.record_id}）"

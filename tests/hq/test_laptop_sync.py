@@ -214,6 +214,6 @@ def test_a_forwarded_item_with_a_bad_seal_is_refused_and_kept_visible(laptop, li
 def test_pushed_payload_is_exactly_what_was_finalized(laptop):
     record_id = finalize_record(laptop)
     item = laptop.sync.items()[0]
-    payload = laptop.sync._record_payload(item)
+    payload = laptop.sync.payload_of(item)
     assert isinstance(payload, RecordPayload)
     assert payload.verify(laptop._sealer.public_key()).id == record_id
