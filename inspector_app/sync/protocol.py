@@ -188,11 +188,9 @@ class RecordPayload:
                 422,
             )
         record = self.record()
-        if (
-            record.id != self.id
-            or canonical_content(record) != self.content
-            or content_hash(record) != self.hash
-        ):
+        # The content hashes to ``hash`` (checked above), so a record whose canonical form IS the content
+        # has that hash too: computing ``content_hash(record)`` again would only repeat the work.
+        if record.id != self.id or canonical_content(record) != self.content:
             raise ProtocolError("invalid_record", f"记录 {self.id} 的内容不是规范格式（字段或取值有误）", 422)
         if not record.finalized_at or not record.document_no:
             raise ProtocolError("invalid_record", f"记录 {self.id} 尚未定稿（缺少定稿时间或文书编号）", 422)
