@@ -217,3 +217,19 @@ def test_pushed_payload_is_exactly_what_was_finalized(laptop):
     payload = laptop.sync.payload_of(item)
     assert isinstance(payload, RecordPayload)
     assert payload.verify(laptop._sealer.public_key()).id == record_id
+
+
+def test_a_record_approved_here_before_the_push_keeps_its_status_and_hq_gets_both(laptop, live):
+    from tests.review_support import BOSS
+
+    record_id = finalize_record(laptop)
+    laptop.review.approve(BOSS, record_id, "")  # a supervisor reviewing on this laptop, still offline
+    enrol(laptop, live, "笔记本-本机审核")
+    report = laptop.sync.push()
+    assert report.ok and report.synced == 2, report.summary()
+    assert laptop.inspections.get(record_id).status is RecordStatus.APPROVED  # not "synced": the lifecycle
+    assert {i.kind.value: i.state for i in laptop.sync.items(include_synced=True)} == {
+        "record": OutboxState.SYNCED,
+        "decision": OutboxState.SYNCED,
+    }
+    assert live.hq.records()[0]["status"] == "approved"
