@@ -21,7 +21,6 @@ import io
 import json
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,6 @@ from typing import Any
 # inspector_app itself comes from the installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx
 from PIL import Image, ImageDraw
 
 from benches.raw_upload import raw_upload_baseline
@@ -42,6 +40,7 @@ from inspector_app.hq.cli import open_hq
 from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
 from inspector_app.sync.protocol import RecordPayload, canonical_json
+from tests.hq.test_faults import _serve as serve_hq
 from tests.laptop_support import FAST_RETRY, laptop_uscc, make_laptop
 from tests.pg_cluster import Cluster
 from tests.review_support import FORM, LI, ZHANG, answer_all, crew, sign_all
@@ -111,21 +110,9 @@ def hq_process(db_url: str, blobs: Path) -> Iterator[tuple[Any, str]]:
     """``inspector-hq serve`` in its own process (as deployed), and an in-process handle for enrolment codes."""
     hq = open_hq(db_url, str(blobs))
     port = free_port()
-    script = Path(sys.executable).with_name("inspector-hq")
-    command = [str(script), "serve", "--db", db_url, "--blobs", str(blobs), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+    process = serve_hq(db_url, blobs, port)  # the HQ fault tests' launcher: starts it and waits for /v1/hello
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/v1/hello", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"inspector-hq serve did not start: {process.stderr}") from None
-                time.sleep(0.1)
-        yield hq, url
+        yield hq, f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(20)

@@ -96,16 +96,16 @@ def enroll(ctx: CliContext, url: str, code: str, ca_cert: str, as_json: bool) ->
     )
 
 
-def _print_push(report: PushReport) -> None:
-    click.echo(report.summary())
-    for line in report.warnings + report.errors:
-        click.echo(f"  {line}")
-
-
-def _print_pull(report: PullReport) -> None:
-    click.echo(report.summary())
-    for line in report.errors:
-        click.echo(f"  {line}")
+def _report(report: PushReport | PullReport, as_json: bool) -> None:
+    """Print a run's outcome (summary, then one line per warning or problem); exit 1 unless all went through."""
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        click.echo(report.summary())
+        for line in [*getattr(report, "warnings", []), *report.errors]:
+            click.echo(f"  {line}")
+    if not report.ok:
+        sys.exit(1)
 
 
 @sync.command("push")
@@ -122,12 +122,7 @@ def push(ctx: CliContext, retry_failed: bool, as_json: bool) -> None:
         report = ctx.services.sync.push(progress=bar)
     finally:
         bar.close()
-    if as_json:
-        emit_json(report.to_dict())
-    else:
-        _print_push(report)
-    if not report.ok:
-        sys.exit(1)
+    _report(report, as_json)
 
 
 @sync.command("pull")
@@ -136,13 +131,7 @@ def push(ctx: CliContext, retry_failed: bool, as_json: bool) -> None:
 @friendly
 def pull(ctx: CliContext, as_json: bool) -> None:
     """从总部拉取审核决定、主体名录更新（审核人设备还会收到本辖区其他设备的记录）。"""
-    report = ctx.services.sync.pull()
-    if as_json:
-        emit_json(report.to_dict())
-    else:
-        _print_pull(report)
-    if not report.ok:
-        sys.exit(1)
+    _report(ctx.services.sync.pull(), as_json)
 
 
 @sync.command("status")
@@ -204,13 +193,7 @@ def export(ctx: CliContext, path: str, as_json: bool) -> None:
 @friendly
 def import_(ctx: CliContext, path: str, as_json: bool) -> None:
     """导入总部为本机导出的同步包（审核决定、名录更新、辖区记录）；损坏或被改动的包整体拒收。"""
-    report = ctx.services.sync.import_bundle(path)
-    if as_json:
-        emit_json(report.to_dict())
-    else:
-        _print_pull(report)
-    if not report.ok:
-        sys.exit(1)
+    _report(ctx.services.sync.import_bundle(path), as_json)
 
 
 commands = [sync]

@@ -8,6 +8,7 @@ by default, the full 200 under ``-m slow``. The proxy is HQ's own (``tests/hq/fa
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import pytest
@@ -27,10 +28,20 @@ FULL_ROUNDS = 200
 PROXY_RETRY = RetryPolicy(attempts=3, base=0.002, cap=0.02)
 
 
-def cutting_proxy(live, seed: int, limit: int) -> CuttingProxy:
-    return CuttingProxy(
-        int(live.url.rsplit(":", 1)[1]), random_budget(random.Random(seed), limit, clean_share=0)
-    )
+@contextlib.contextmanager
+def laptop_behind_a_cutting_proxy(live, root, seed: int, name: str, role: str = "inspector", area: str = ""):
+    """A laptop enrolled at ``live`` that then reaches it only through a proxy cutting after ≤ 30 kB."""
+    laptop = make_laptop(root)
+    budget = random_budget(random.Random(seed), 30000, clean_share=0)
+    proxy = CuttingProxy(int(live.url.rsplit(":", 1)[1]), budget)
+    try:
+        enrol(laptop, live, name, role, area)
+        laptop.sync.change_hq_url(proxy.url)
+        laptop.sync.retry = PROXY_RETRY
+        yield laptop, proxy
+    finally:
+        proxy.close()
+        laptop.close()
 
 
 def until_done(run, limit: int):
@@ -42,12 +53,7 @@ def until_done(run, limit: int):
 
 
 def run_push_rounds(live, tmp_path, rounds: int, seed: int) -> None:
-    laptop = make_laptop(tmp_path / "laptop")
-    proxy = cutting_proxy(live, seed, 30000)
-    try:
-        enrol(laptop, live, "断线笔记本")
-        laptop.sync.change_hq_url(proxy.url)
-        laptop.sync.retry = PROXY_RETRY
+    with laptop_behind_a_cutting_proxy(live, tmp_path / "laptop", seed, "断线笔记本") as (laptop, proxy):
         ids = []
         for n in range(rounds):
             ids.append(finalize_record(laptop, photos=1, seed=n))
@@ -63,9 +69,6 @@ def run_push_rounds(live, tmp_path, rounds: int, seed: int) -> None:
                 assert live.hq.blobs.path_for(sha).read_bytes() == laptop.inspections.attachment_bytes(sha)
         items = laptop.sync.items(include_synced=True)
         assert len(items) == rounds and {i.state for i in items} == {OutboxState.SYNCED}
-    finally:
-        proxy.close()
-        laptop.close()
 
 
 def test_push_through_a_cutting_connection_every_record_once_and_synced(live, tmp_path):
@@ -92,12 +95,11 @@ def run_pull_rounds(live, tmp_path, rounds: int, seed: int) -> None:
     ]
     live.hq.import_registry(businesses)
 
-    laptop = make_laptop(tmp_path / "supervisor")
-    proxy = cutting_proxy(live, seed, 30000)
-    try:
-        enrol(laptop, live, "断线审核机", role="supervisor", area="东宝区")
-        laptop.sync.change_hq_url(proxy.url)
-        laptop.sync.retry = PROXY_RETRY
+    root = tmp_path / "supervisor"
+    with laptop_behind_a_cutting_proxy(live, root, seed, "断线审核机", "supervisor", "东宝区") as (
+        laptop,
+        proxy,
+    ):
         laptop.sync.page_size = 3
         until_done(lambda: laptop.sync.pull(), rounds * 40)
         assert proxy.cuts >= rounds // 10
@@ -119,9 +121,6 @@ def run_pull_rounds(live, tmp_path, rounds: int, seed: int) -> None:
         assert dict(received) == {"record": rounds, "decision": len(decided)}
         assert laptop.sync.problems() == []
         assert laptop.sync.pull().applied == 0  # done: nothing is delivered twice
-    finally:
-        proxy.close()
-        laptop.close()
 
 
 def test_pull_through_a_cutting_connection_every_item_once(live, tmp_path):
