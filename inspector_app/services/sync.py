@@ -161,13 +161,17 @@ class SyncService:
         if ca_file and not Path(ca_file).is_file():
             raise ValidationError(f"找不到总部证书文件 {ca_file}")
         public_key = self._sealer.public_key()  # created now if this laptop has never sealed anything
+        previous = self.enrolment()
         with self._running(), self._client(url, ca_file=ca_file) as client:
             enrolment = client.enroll(code.strip(), self._sealer.device.id, public_key)
-        self._repo.set_settings(
-            {"enrolment": json.dumps(enrolment.to_dict(), ensure_ascii=False), "hq_url": url,
-             "hq_ca_file": ca_file, "enrolled_at": self._now(), "pull_cursor": "0"},
-            self._now(),
-        )  # fmt: skip
+        with self._store.transaction():
+            self._repo.set_settings(
+                {"enrolment": json.dumps(enrolment.to_dict(), ensure_ascii=False), "hq_url": url,
+                 "hq_ca_file": ca_file, "enrolled_at": self._now(), "pull_cursor": "0"},
+                self._now(),
+            )  # fmt: skip
+            if previous is not None and previous.hq.id != enrolment.hq.id:
+                self._repo.requeue_all()  # another HQ holds none of it: receipts of the old one do not count
         return enrolment
 
     def change_hq_url(self, url: str) -> None:

@@ -209,6 +209,16 @@ class SyncRepository:
             params = ids
         return int(self.db.execute(sql, params).rowcount)
 
+    def requeue_all(self) -> int:
+        """Every item back to pending, receipts dropped (the laptop now syncs with another HQ)."""
+        return int(
+            self.db.execute(
+                "UPDATE outbox SET state = 'pending', receipt_json = '', synced_at = NULL, attempts = 0,"
+                " last_error = '', last_attempt_at = NULL, next_attempt_at = NULL, exported_at = NULL,"
+                " exported_to = ''"
+            ).rowcount
+        )
+
     def mark_exported(self, item_ids: list[str], name: str, now: str) -> None:
         with transaction(self.db.conn):
             self.db.conn.executemany(

@@ -233,3 +233,26 @@ def test_a_record_approved_here_before_the_push_keeps_its_status_and_hq_gets_bot
         "decision": OutboxState.SYNCED,
     }
     assert live.hq.records()[0]["status"] == "approved"
+
+
+def test_enrolling_at_another_hq_sends_everything_there_again(laptop, live, tmp_path):
+    from inspector_app.hq.app import create_app
+    from inspector_app.hq.db import open_engine
+    from inspector_app.hq.service import HQ
+    from tests.live_server import ServerThread
+
+    ids = [finalize_record(laptop, seed=n) for n in range(2)]
+    enrol(laptop, live, "试点总部用")
+    assert laptop.sync.push().synced == 2
+    engine = open_engine(str(tmp_path / "production.sqlite3"))
+    production = HQ(engine, tmp_path / "production-blobs")
+    server = ServerThread(create_app(production))
+    try:
+        code = production.devices.issue_code("正式总部用").code
+        laptop.sync.enroll(f"http://127.0.0.1:{server.port}", code)
+        assert laptop.sync.status().pending == 2  # the receipts of the pilot HQ do not count here
+        assert laptop.sync.push().synced == 2
+        assert sorted(r["id"] for r in production.records()) == sorted(ids)
+    finally:
+        server.stop()
+        engine.dispose()
