@@ -312,3 +312,13 @@ def make_params(
         roster=tuple(people),
         conflicts=tuple(declared),
     )
+
+
+@dataclass(frozen=True)
+class DrawDefaults:
+    """Defaults for new draws, from ``forms/risk.yaml`` (``draw:``); each can be overridden per draw."""
+
+    weights: Mapping[str, int] = field(default_factory=default_weights)
+    team_size: int = MIN_TEAM
+    exclude_last_inspectors: bool = True
+    max_per_inspector: int = 0

@@ -15,6 +15,8 @@ from inspector_app.core.errors import NotFound
 from inspector_app.core.verdicts import GradeRules, VerdictRules
 from inspector_app.forms.errors import FormError, FormProblem
 from inspector_app.forms.parse import Checker, parse_checklist, parse_part
+from inspector_app.forms.risk import FILE_NAME as RISK_FILE
+from inspector_app.forms.risk import check_risk_file
 from inspector_app.forms.rules import Rules, parse_rules
 from inspector_app.forms.yamlio import read_yaml
 from inspector_app.paths import FORMS_DIR
@@ -127,6 +129,9 @@ def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
         return FormLibrary(), [FormProblem(str(root), "", "检查表目录不存在")]
     parts = _load_parts(root, problems)
     library = FormLibrary(rules=_load_rules(root, problems))
+    problems.extend(
+        check_risk_file(root / RISK_FILE, _display(root / RISK_FILE, root))[1]
+    )  # risk grades, draws
     origins: dict[tuple[str, int], str] = {}
     for path in _checklist_files(root):
         display = _display(path, root)
