@@ -15,11 +15,14 @@ from inspector_app.storage.store import Store
 if TYPE_CHECKING:
     from inspector_app.forms.library import FormLibrary
     from inspector_app.services.accounts import AccountService
+    from inspector_app.services.complaints import ComplaintService
+    from inspector_app.services.draws import DrawService
     from inspector_app.services.inspections import InspectionService
     from inspector_app.services.publish import PublishService
     from inspector_app.services.registry import RegistryService
     from inspector_app.services.reports import ReportService
     from inspector_app.services.review import ReviewService
+    from inspector_app.services.risk import RiskService
 
 
 class Services:
@@ -73,6 +76,26 @@ class Services:
         from inspector_app.services.reports import ReportService
 
         return ReportService(self.store, self.forms, self.clock)
+
+    # -- the plan's way of working (issue 13): risk grades, 双随机 draws, 回头看, complaints ---------------
+
+    @cached_property
+    def risk(self) -> RiskService:
+        from inspector_app.services.risk import RiskService
+
+        return RiskService(self.store, self.clock)
+
+    @cached_property
+    def draws(self) -> DrawService:
+        from inspector_app.services.draws import DrawService
+
+        return DrawService(self.store, self.clock, self.risk, self.inspections)
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        from inspector_app.services.complaints import ComplaintService
+
+        return ComplaintService(self.store, self.clock)
 
     def close(self) -> None:
         self.store.close()

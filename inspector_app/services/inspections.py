@@ -112,8 +112,14 @@ class InspectionService:
         inspection_type: InspectionType | str,
         place: str,
         equipment_code: str = "",
+        *,
+        attributes: dict[str, str] | None = None,
+        form_version: int | None = None,
     ) -> Inspection:
-        """Open a draft: pins the checklist id and version and snapshots the party from the registry."""
+        """Open a draft: pins the checklist id and version and snapshots the party from the registry.
+
+        ``attributes`` are added to the record's (hashed) attributes — a drawn visit's ``draw_id``, a 回头看's
+        original record and orders; ``form_version`` pins an older version (a 回头看 uses the original's)."""
         require_role(actor, Role.INSPECTOR)
         crew = checks.check_inspectors(inspectors)
         kind = checks.parse_inspection_type(inspection_type)
@@ -121,7 +127,7 @@ class InspectionService:
         business = self.store.businesses.get(code)
         if business is None:
             raise NotFound(f"主体名录中没有统一社会信用代码为 {code} 的主体；请先导入或登记该主体")
-        checklist = self.forms.get(form_id)
+        checklist = self.forms.get(form_id, form_version)
         equipment_code = normalize_code(equipment_code)
         equipment = checks.find_equipment(self.store.businesses.equipment_of(code), equipment_code, business)
         checks.check_applies(checklist, business, equipment)
@@ -135,7 +141,7 @@ class InspectionService:
             started_at=self._now(),
             place=place.strip() or business.address,
             equipment_code=equipment_code,
-            attributes=checks.record_attributes(business, equipment),
+            attributes=checks.record_attributes(business, equipment) | (attributes or {}),
             created_by=actor.id,
             device_id=self.device.id,
         )

@@ -1,0 +1,106 @@
+"""Risk grades of businesses: one business with its reasons (the business page), or the whole registry at once
+(the draw's snapshot, the dashboard's distribution).
+
+Grades are computed when asked, from the history as it stands (nothing is cached in the database, so a grade
+can never be stale). Computing all 300,000 is cheap because most businesses have no history: their grade depends
+only on the imported grade and whether the credit score is low, and is computed once per such combination.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from functools import cached_property
+from typing import NamedTuple
+
+from inspector_app.core.clock import Clock, local_today
+from inspector_app.core.errors import NotFound
+from inspector_app.core.identifiers import normalize_code
+from inspector_app.core.risk import RISK_GRADES, RiskAssessment, RiskFacts, RiskRules, assess, months_before
+from inspector_app.forms.risk import RiskConfig, load_risk_config
+from inspector_app.storage.history import HistoryRepository
+from inspector_app.storage.store import Store
+
+
+class GradedBusiness(NamedTuple):
+    """A registry row with its risk grade (what the draw's snapshot is built from; a tuple: 300,000 of them)."""
+
+    uscc: str
+    kind: str
+    area: str
+    grade: str
+
+
+class RiskService:
+    """Computes risk grades by the rules of ``forms/risk.yaml``."""
+
+    def __init__(self, store: Store, clock: Clock, config: RiskConfig | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.history = HistoryRepository(store.db)
+        if config is not None:
+            self.__dict__["config"] = config
+
+    @cached_property
+    def config(self) -> RiskConfig:
+        return load_risk_config()
+
+    @property
+    def rules(self) -> RiskRules:
+        return self.config.rules
+
+    def _today(self, today: date | None) -> date:
+        return today or local_today(self.clock)
+
+    def assess(self, uscc: str, today: date | None = None) -> RiskAssessment:
+        """The risk grade of one business with every reason (for the business page)."""
+        code = normalize_code(uscc)
+        rows = list(self.history.registry_rows(code))
+        if not rows:
+            raise NotFound(f"主体名录中没有统一社会信用代码为 {code} 的主体")
+        day = self._today(today)
+        since = months_before(day, self.rules.lookback_months)
+        _, _, _, imported, credit = rows[0]
+        facts = RiskFacts(
+            registry_grade=imported,
+            credit_score=credit,
+            visits=tuple(self.history.visits(since, code).get(code, [])),
+            overdue_orders=self.history.overdue_orders(day, code).get(code, 0),
+            escalated_orders=tuple(self.history.escalations(code).get(code, [])),
+            complaints=tuple(self.history.complaints(since, code).get(code, [])),
+        )
+        return assess(facts, self.rules, day)
+
+    def graded_registry(self, today: date | None = None) -> Iterator[GradedBusiness]:
+        """Every business (by USCC) with its grade today, computed in bulk."""
+        day = self._today(today)
+        rules = self.rules
+        since = months_before(day, rules.lookback_months)
+        visits = self.history.visits(since)
+        overdue = self.history.overdue_orders(day)
+        escalated = self.history.escalations()
+        complaints = self.history.complaints(since)
+        with_history = set(visits) | set(overdue) | set(escalated) | set(complaints)
+        plain: dict[
+            tuple[str, bool], str
+        ] = {}  # (imported grade, low credit) → grade, for businesses without history
+        below = rules.low_credit_below
+        for uscc, kind, area, imported, credit in self.history.registry_rows():
+            if uscc in with_history:
+                facts = RiskFacts(
+                    imported, credit, tuple(visits.get(uscc, ())), overdue.get(uscc, 0),
+                    tuple(escalated.get(uscc, ())), tuple(complaints.get(uscc, ())),
+                )  # fmt: skip
+                grade = assess(facts, rules, day).grade
+            else:
+                key = (imported, credit is not None and credit < below)
+                grade = plain.get(key) or plain.setdefault(
+                    key, assess(RiskFacts(imported, credit), rules, day).grade
+                )
+            yield GradedBusiness(uscc, kind, area, grade)
+
+    def distribution(self, area: str = "", today: date | None = None) -> dict[str, int]:
+        """How many businesses (of one area, or all) hold each grade A–D."""
+        counts = Counter(b.grade for b in self.graded_registry(today) if not area or b.area == area)
+        return {grade: counts.get(grade, 0) for grade in RISK_GRADES}
