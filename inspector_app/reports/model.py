@@ -180,6 +180,8 @@ class ReportData:
     qr_payload: str
     created_at: datetime
     footer: str
+    #: Links to other records (a 回头看 and the record it follows up), added when printing; not hashed content.
+    related: tuple[str, ...] = ()
 
     @property
     def rows(self) -> tuple[ItemRow, ...]:

@@ -42,6 +42,7 @@ from inspector_app.reports.layout import (
     orders_block,
     para,
     photos_block,
+    related_block,
     result_block,
 )
 from inspector_app.reports.model import ReportData, SignatureBlock
@@ -215,6 +216,7 @@ def build_story(data: ReportData, image_loader: ImageLoader, s: Styles) -> list[
     story += items_block(data, s)
     story += result_block(data, s)
     story += orders_block(data, s)
+    story += related_block(data, s)
     story += photos_block(data, image_loader, s)
     story += signatures_block(data, image_loader, s)
     return story

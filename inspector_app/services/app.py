@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from inspector_app.services.accounts import AccountService
     from inspector_app.services.complaints import ComplaintService
     from inspector_app.services.draws import DrawService
+    from inspector_app.services.followups import FollowUpService
     from inspector_app.services.inspections import InspectionService
     from inspector_app.services.publish import PublishService
     from inspector_app.services.registry import RegistryService
@@ -90,6 +91,12 @@ class Services:
         from inspector_app.services.draws import DrawService
 
         return DrawService(self.store, self.clock, self.risk, self.inspections)
+
+    @cached_property
+    def followups(self) -> FollowUpService:
+        from inspector_app.services.followups import FollowUpService
+
+        return FollowUpService(self.store, self.clock, self.inspections)
 
     @cached_property
     def complaints(self) -> ComplaintService:

@@ -19,6 +19,7 @@ from inspector_app.core.checklist import Checklist, Result
 from inspector_app.core.clock import CHINA_TZ, Clock, local_today
 from inspector_app.core.errors import LifecycleError, NotFound, ValidationError
 from inspector_app.core.evaluation import Evaluation, blocking_problems, evaluate
+from inspector_app.core.followups import order_outcomes, recheck_scope
 from inspector_app.core.identifiers import normalize_code
 from inspector_app.core.lifecycle import RecordStatus, check_editable
 from inspector_app.core.records import (
@@ -61,7 +62,7 @@ class InspectionService:
         self.forms = forms
         self.clock = clock
         self._device: Device | None = None
-        self._pinned: dict[str, tuple[str, int]] = {}
+        self._pinned: dict[str, Checklist] = {}
 
     # -- helpers -------------------------------------------------------------------------------------------
 
@@ -78,23 +79,25 @@ class InspectionService:
         return local_today(self.clock)
 
     def checklist_of(self, record: Inspection | InspectionSummary) -> Checklist:
-        """The exact checklist version the record pinned."""
-        return self.forms.get(record.form_id, record.form_version)
+        """The exact checklist version the record pinned (a 回头看 re-check: only its re-checked items)."""
+        return recheck_scope(
+            self.forms.get(record.form_id, record.form_version), getattr(record, "attributes", None)
+        )
 
     def _pinned_checklist(self, inspection_id: str) -> Checklist:
-        """The record's checklist, remembered per record (id and version never change): keeps the autosave
-        to a single statement. Status is not re-read: the store's triggers refuse writes to non-drafts."""
+        """The record's checklist, remembered per record (id, version and attributes never change): keeps the
+        autosave to a single statement. Status is not re-read: the store's triggers refuse writes to non-drafts."""
         pinned = self._pinned.get(inspection_id)
         if pinned is None:
-            head = self.repo.summary(inspection_id)
-            check_editable(head.status)
-            pinned = self._pinned[inspection_id] = (head.form_id, head.form_version)
-        return self.forms.get(*pinned)
+            record = self.repo.load(inspection_id)
+            check_editable(record.status)
+            pinned = self._pinned[inspection_id] = self.checklist_of(record)
+        return pinned
 
     def _draft(self, inspection_id: str) -> tuple[InspectionSummary, Checklist]:
         head = self.repo.summary(inspection_id)
         check_editable(head.status)
-        return head, self.checklist_of(head)
+        return head, self._pinned_checklist(inspection_id)
 
     @staticmethod
     def _item_exists(checklist: Checklist, code: str) -> None:
@@ -374,8 +377,13 @@ class InspectionService:
             )  # fmt: skip
             for order in record.orders
         ]
-        closing = record.business.uscc if record.inspection_type is InspectionType.FOLLOW_UP else ""
-        self.repo.finalize(record, canonical, content_hash(record), followups, close_followups_of=closing)
+        outcomes = [(fid, o.value) for fid, o in order_outcomes(record, self.checklist_of(record))]
+        closing = (
+            "" if outcomes or record.inspection_type is not InspectionType.FOLLOW_UP else record.business.uscc
+        )
+        self.repo.finalize(
+            record, canonical, content_hash(record), followups, close_followups_of=closing, outcomes=outcomes
+        )
 
     def new_version(self, actor: User, inspection_id: str) -> Inspection:
         """A correction: a new draft copying answers and orders (not signatures), version + 1."""

@@ -10,16 +10,19 @@ import os
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from inspector_app.core.clock import Clock
 from inspector_app.core.errors import InspectorError, LifecycleError
+from inspector_app.core.followups import recheck_scope
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import Inspection, content_hash
 from inspector_app.core.summaries import InspectionQuery
 from inspector_app.forms.library import FormLibrary
 from inspector_app.reports.content import build_report
 from inspector_app.reports.model import ReportData
+from inspector_app.services.followups import related_lines
 from inspector_app.storage.store import Store
 
 #: Statuses that have a printable record (everything after finalization).
@@ -50,9 +53,10 @@ class ReportService:
     def data(self, record_id: str) -> ReportData:
         """The printed content of a finalized record (what :meth:`render` lays out)."""
         record = self._record(record_id)
-        checklist = self.forms.get(record.form_id, record.form_version)
+        checklist = recheck_scope(self.forms.get(record.form_id, record.form_version), record.attributes)
         attachments = self.store.attachments.get_many(sorted(record.attachments))
-        return build_report(record, checklist, attachments=attachments, grade_rules=self.forms.grade_rules)
+        data = build_report(record, checklist, attachments=attachments, grade_rules=self.forms.grade_rules)
+        return replace(data, related=related_lines(self.store, record))
 
     def render(self, record_id: str) -> bytes:
         """PDF bytes of a finalized (or synced, approved, returned) record."""
