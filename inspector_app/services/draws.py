@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from inspector_app.core.accounts import Role, User, require_role
 from inspector_app.core.clock import Clock, local_today
@@ -375,6 +376,14 @@ class DrawService:
     def overdue_assignments(self, actor: User | None, today: date | None = None) -> builtins.list[Assignment]:
         day = today or local_today(self.clock)
         return [a for a in self.assignments(actor) if a.overdue(day)]
+
+    def export(
+        self, actor: User | None, draw_id: str, fmt: str, out: Path, *, with_results: bool = False
+    ) -> int:
+        """公开: the draw (and with ``with_results`` its results) as csv, xlsx or pdf, without personal data."""
+        from inspector_app.services.draw_exports import export_draw  # openpyxl/reportlab only when exporting
+
+        return export_draw(self, actor, draw_id, fmt, out, with_results)
 
     # -- visits --------------------------------------------------------------------------------------------
 
