@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "inspector_app.cli.report_cmd",
     "inspector_app.cli.publish_cmd",
     "inspector_app.cli.inspections_cmd",
+    "inspector_app.cli.planning_cmd",
 ]
 
 

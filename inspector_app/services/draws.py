@@ -453,6 +453,13 @@ class DrawService:
         mine = user.id if user.role is Role.INSPECTOR else ""
         return self.repo.conflicts(active_only=not include_withdrawn, inspector_id=mine)
 
+    def find_inspector(self, name_or_id: str) -> str:
+        """The user id of an inspector account given its user name or id."""
+        for user in self.store.accounts.list(Role.INSPECTOR):
+            if name_or_id in (user.id, user.username):
+                return user.id
+        raise NotFound(f"没有用户名或编号为“{name_or_id}”的检查员账号（inspector users list 查看）")
+
     def inspector_names(self, ids: builtins.list[str]) -> dict[str, str]:
         """Display names of user ids (for screens; never exported)."""
         found = {}
