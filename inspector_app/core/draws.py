@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -60,6 +62,13 @@ class RegistrySnapshot:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def row(self, uscc: str) -> Row:
+        """The row of one business (binary search on the sorted USCCs)."""
+        index = bisect_left(self.rows, uscc, key=itemgetter(USCC))
+        if index == len(self.rows) or self.rows[index][USCC] != uscc:
+            raise KeyError(uscc)
+        return self.rows[index]
+
     @cached_property
     def canonical_bytes(self) -> bytes:
         """``{"columns":[…],"format":"inspector-registry-snapshot/1","rows":[[…],…]}`` as canonical JSON."""
@@ -99,10 +108,14 @@ class RegistrySnapshot:
 def _check_rows(rows: list[Row]) -> None:
     """Checks in bulk with C-level ``map`` (a snapshot may hold 300,000 rows): shape, unique USCCs, grades,
     text values (few distinct ones, each checked once) and the last teams."""
-    if not set(map(type, rows)) <= {tuple} or not set(map(len, rows)) <= {len(SNAPSHOT_COLUMNS)}:
+    if not set(map(len, rows)) <= {len(SNAPSHOT_COLUMNS)}:
         raise ValidationError("名录快照的每一行应为 6 列")
     codes = list(map(itemgetter(USCC), rows))
-    if codes and (not set(map(type, codes)) <= {str} or not codes[0]):
+    try:
+        "".join(codes)  # C-level: fails on anything but text
+    except TypeError:
+        raise ValidationError("名录快照中的统一社会信用代码应为文字") from None
+    if codes and not codes[0]:  # sorted: an empty code comes first
         raise ValidationError("名录快照中有一行缺少统一社会信用代码")
     if any(map(eq, codes, codes[1:])):  # sorted: a duplicate sits next to its twin
         twin = next(a for a, b in zip(codes, codes[1:], strict=False) if a == b)
@@ -186,30 +199,35 @@ def key_ahead(x_a: int, w_a: int, x_b: int, w_b: int) -> int:
 def weighted_order(xs: Sequence[int], weights: Sequence[int]) -> Iterator[int]:
     """Population indexes by key, largest first; equal keys → smaller index (= smaller USCC) first.
 
-    Rows of one weight are ordered by ``x`` alone (the key is monotone in ``x``), so each weight class is
-    sorted once and the classes are merged with :func:`key_ahead`: only the merge needs big integers.
+    Rows of one weight are ordered by ``x`` alone (the key is monotone in ``x``), so one C-level sort on
+    ``weight·2^64 + x`` (descending, stable) lays out every weight class in order, and the classes are merged
+    with :func:`key_ahead`: only the merge needs big integers.
     """
-    classes: dict[int, list[int]] = {}
-    for index, weight in enumerate(weights):
-        classes.setdefault(weight, []).append(index)
-    queues = [(w, sorted(members, key=xs.__getitem__, reverse=True)) for w, members in classes.items()]
-    heads = [0] * len(queues)
+    combined = [w << 64 | x for w, x in zip(weights, xs, strict=True)]
+    order = sorted(range(len(xs)), key=combined.__getitem__, reverse=True)
+    sizes = Counter(weights)
+    queues: list[tuple[int, int, int]] = []  # (weight, next position in order, end of the class)
+    start = 0
+    for weight in sorted(sizes, reverse=True):
+        queues.append((weight, start, start + sizes[weight]))
+        start += sizes[weight]
     while True:
         best = -1
-        for q, (weight, members) in enumerate(queues):
-            if heads[q] == len(members):
+        for q, (weight, head, end) in enumerate(queues):
+            if head == end:
                 continue
             if best < 0:
                 best = q
                 continue
-            a, b = members[heads[q]], queues[best][1][heads[best]]
-            order = key_ahead(xs[a], weight, xs[b], queues[best][0])
-            if order > 0 or (order == 0 and a < b):
+            a, b = order[head], order[queues[best][1]]
+            ahead = key_ahead(xs[a], weight, xs[b], queues[best][0])
+            if ahead > 0 or (ahead == 0 and a < b):
                 best = q
         if best < 0:
             return
-        yield queues[best][1][heads[best]]
-        heads[best] += 1
+        weight, head, end = queues[best]
+        yield order[head]
+        queues[best] = (weight, head + 1, end)
 
 
 # -- the draw ---------------------------------------------------------------------------------------------------
@@ -267,6 +285,8 @@ def population_of(snapshot: RegistrySnapshot, params: DrawParams) -> list[Row]:
     """Rows passing every filter, in snapshot (USCC) order. An empty filter list lets everything through."""
     areas, kinds, grades = set(params.areas), set(params.kinds), set(params.grades)
     since = params.not_inspected_since or ""
+    if not (areas or kinds or grades or since):
+        return snapshot.rows
     return [
         row
         for row in snapshot.rows
@@ -316,7 +336,7 @@ def run_draw(seed: str, snapshot: RegistrySnapshot, params: DrawParams) -> DrawR
     population = population_of(snapshot, params)
     size = params.sample_size(len(population))
     xs = stream_uint64s(base, KEYS_LABEL, len(population))
-    weights = [params.weights[row[GRADE]] for row in population]
+    weights = list(map(params.weights.__getitem__, map(itemgetter(GRADE), population)))
     pairing = _Pairing(params, Uint64Stream(base, PAIR_LABEL))
     targets: list[DrawTarget] = []
     skipped: list[SkippedTarget] = []

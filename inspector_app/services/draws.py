@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from inspector_app.core.accounts import Role, User, require_role
@@ -25,7 +26,6 @@ from inspector_app.core.draws import (
     SKIP_REASONS,
     DrawResult,
     RegistrySnapshot,
-    Row,
     differences,
     population_of,
     run_draw,
@@ -132,16 +132,13 @@ class DrawService:
 
     def snapshot(self, today: date | None = None) -> RegistrySnapshot:
         """The registry as a draw sees it now: every business with its risk grade and last inspection."""
-        last = self.history.last_visits()
         by_badge = {u.badge_no: u.id for u in self.store.accounts.list() if u.badge_no}
-        rows: builtins.list[Row] = []
-        for uscc, kind, area, grade in self.risk.graded_registry(today):
-            visit = last.get(uscc)
-            if visit is None:
-                rows.append((uscc, kind, area, grade, "", ()))
-            else:
-                rows.append((uscc, kind, area, grade, visit[0].isoformat(), _team(visit[1], by_badge)))
-        return RegistrySnapshot(rows)
+        last = {
+            uscc: (day.isoformat(), _team(inspectors, by_badge))
+            for uscc, (day, inspectors) in self.history.last_visits().items()
+        }
+        never: tuple[str, tuple[str, ...]] = ("", ())
+        return RegistrySnapshot([row + last.get(row[0], never) for row in self.risk.graded_registry(today)])
 
     def params(self, request: DrawRequest) -> DrawParams:
         """Validated parameters: the request, the defaults, the roster and the active conflicts."""
@@ -197,14 +194,11 @@ class DrawService:
         draw_id = DrawDocument.confirm(result, self.clock.now(), "").id
         usccs = [t.uscc for t in result.targets]
         names = {b.uscc: b.name for b in self.store.businesses.get_many(usccs)}
-        wanted = set(usccs)
-        grades = {row[0]: row for row in snapshot.rows if row[0] in wanted}
-        return tuple(
-            DrawTargetInfo(
-                draw_id, n, uscc, names.get(uscc, ""), grades[uscc][2], grades[uscc][1], grades[uscc][3]
-            )
-            for n, uscc in enumerate(usccs, 1)
-        )
+        infos = []
+        for n, uscc in enumerate(usccs, 1):
+            row = snapshot.row(uscc)
+            infos.append(DrawTargetInfo(draw_id, n, uscc, names.get(uscc, ""), row[2], row[1], row[3]))
+        return tuple(infos)
 
     def _warnings(self, result: DrawResult, snapshot: RegistrySnapshot) -> tuple[str, ...]:
         params = result.params
@@ -212,7 +206,7 @@ class DrawService:
         if result.population == 0:
             warnings.append("按所选条件，名录中没有可抽取的主体；请检查辖区、主体类型和风险等级筛选")
         staffed = Counter(r.area for r in params.roster)
-        areas = sorted({row[2] for row in population_of(snapshot, params)})
+        areas = sorted(set(map(itemgetter(2), population_of(snapshot, params))))
         thin = [a or "（未填辖区）" for a in areas if staffed.get(a, 0) < params.team_size]
         if thin:
             warnings.append(

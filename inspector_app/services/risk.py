@@ -9,10 +9,8 @@ only on the imported grade and whether the credit score is low, and is computed 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
-from typing import NamedTuple
 
 from inspector_app.core.clock import Clock, local_today
 from inspector_app.core.errors import NotFound
@@ -22,14 +20,8 @@ from inspector_app.forms.risk import RiskConfig, load_risk_config
 from inspector_app.storage.history import HistoryRepository
 from inspector_app.storage.store import Store
 
-
-class GradedBusiness(NamedTuple):
-    """A registry row with its risk grade (what the draw's snapshot is built from; a tuple: 300,000 of them)."""
-
-    uscc: str
-    kind: str
-    area: str
-    grade: str
+#: A registry row with its risk grade: (uscc, kind, area, grade). Plain tuples: a registry has 300,000 rows.
+GradedBusiness = tuple[str, str, str, str]
 
 
 class RiskService:
@@ -72,8 +64,12 @@ class RiskService:
         )
         return assess(facts, self.rules, day)
 
-    def graded_registry(self, today: date | None = None) -> Iterator[GradedBusiness]:
-        """Every business (by USCC) with its grade today, computed in bulk."""
+    def graded_registry(self, today: date | None = None) -> list[GradedBusiness]:
+        """Every business with its grade today, in table order, computed in bulk.
+
+        Businesses with history are assessed one by one; for the rest the grade depends only on the imported
+        grade and whether the credit score is low, so those ten combinations are assessed once.
+        """
         day = self._today(today)
         rules = self.rules
         since = months_before(day, rules.lookback_months)
@@ -81,26 +77,29 @@ class RiskService:
         overdue = self.history.overdue_orders(day)
         escalated = self.history.escalations()
         complaints = self.history.complaints(since)
-        with_history = set(visits) | set(overdue) | set(escalated) | set(complaints)
-        plain: dict[
-            tuple[str, bool], str
-        ] = {}  # (imported grade, low credit) → grade, for businesses without history
+        special = {}
+        for uscc, _, _, imported, credit in self.history.registry_rows_of(
+            set(visits) | set(overdue) | set(escalated) | set(complaints)
+        ):
+            facts = RiskFacts(
+                imported, credit, tuple(visits.get(uscc, ())), overdue.get(uscc, 0),
+                tuple(escalated.get(uscc, ())), tuple(complaints.get(uscc, ())),
+            )  # fmt: skip
+            special[uscc] = assess(facts, rules, day).grade
         below = rules.low_credit_below
-        for uscc, kind, area, imported, credit in self.history.registry_rows():
-            if uscc in with_history:
-                facts = RiskFacts(
-                    imported, credit, tuple(visits.get(uscc, ())), overdue.get(uscc, 0),
-                    tuple(escalated.get(uscc, ())), tuple(complaints.get(uscc, ())),
-                )  # fmt: skip
-                grade = assess(facts, rules, day).grade
-            else:
-                key = (imported, credit is not None and credit < below)
-                grade = plain.get(key) or plain.setdefault(
-                    key, assess(RiskFacts(imported, credit), rules, day).grade
-                )
-            yield GradedBusiness(uscc, kind, area, grade)
+        plain = {
+            (imported, low): assess(RiskFacts(imported, below - 1 if low else None), rules, day).grade
+            for imported in ("", *RISK_GRADES)
+            for low in (False, True)
+        }
+        return [
+            (uscc, kind, area, special.get(uscc) or plain[imported, credit is not None and credit < below])
+            for uscc, kind, area, imported, credit in self.history.registry_rows()
+        ]
 
     def distribution(self, area: str = "", today: date | None = None) -> dict[str, int]:
         """How many businesses (of one area, or all) hold each grade A–D."""
-        counts = Counter(b.grade for b in self.graded_registry(today) if not area or b.area == area)
+        counts = Counter(
+            grade for _, _, where, grade in self.graded_registry(today) if not area or where == area
+        )
         return {grade: counts.get(grade, 0) for grade in RISK_GRADES}

@@ -8,7 +8,7 @@ calendar day of the stored UTC time. Records count once, in their newest finaliz
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -39,11 +39,22 @@ class HistoryRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def registry_rows(self, uscc: str | None = None) -> Iterator[tuple[str, str, str, str, float | None]]:
-        """(uscc, kind, area, imported risk grade, credit score) of every business, by USCC."""
+    def registry_rows(self, uscc: str | None = None) -> list[tuple[str, str, str, str, float | None]]:
+        """(uscc, kind, area, imported risk grade, credit score) of every business, in table order.
+
+        Not ``ORDER BY uscc``: walking the USCC index fetches each row by its rowid and took 1.7 s for 300,000
+        rows where a plain scan takes 0.5 s; the snapshot sorts in memory (0.2 s)."""
         where, params = ("WHERE uscc = ?", [uscc]) if uscc else ("", [])
-        sql = f"SELECT uscc, kind, area, risk_grade, credit_score FROM businesses {where} ORDER BY uscc"
-        yield from self.db.execute(sql, params)
+        sql = f"SELECT uscc, kind, area, risk_grade, credit_score FROM businesses {where}"
+        return self.db.execute(sql, params).fetchall()
+
+    def registry_rows_of(self, usccs: Iterable[str]) -> list[tuple[str, str, str, str, float | None]]:
+        """The same columns for the given businesses only (one query, the codes passed as a JSON array)."""
+        sql = (
+            "SELECT uscc, kind, area, risk_grade, credit_score FROM businesses"
+            " WHERE uscc IN (SELECT value FROM json_each(?))"
+        )
+        return self.db.execute(sql, [json.dumps(sorted(usccs))]).fetchall()
 
     def last_visits(self, uscc: str | None = None) -> dict[str, tuple[date, list[dict[str, str]]]]:
         """Per business: the day of its newest current record and that record's inspectors (as stored)."""
