@@ -14,11 +14,11 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table
 
 from inspector_app import __version__
 from inspector_app.core.clock import CHINA_TZ
+from inspector_app.reports.canvas import PageTotalCanvas
 from inspector_app.reports.draw_content import DrawSheet
 from inspector_app.reports.fonts import FontNames, register_fonts
 from inspector_app.reports.layout import (
@@ -40,28 +40,14 @@ DRAW_WIDTHS = (12, 44, None, 24, 36)
 RESULTS_WIDTHS = (10, 38, 55, 18, 28, 16, 22, 18, None, 40)
 
 
-class SheetCanvas(Canvas):
-    """Collects pages, then prints the header/footer with "第 X 页 共 Y 页" once the total is known."""
+class SheetCanvas(PageTotalCanvas):
+    """Prints the sheet's title, "第 X 页 共 Y 页" and the draw id with the result hash on every page."""
 
-    def __init__(self, *args: Any, sheet: DrawSheet, fonts: FontNames, pdf_date: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sheet: DrawSheet, fonts: FontNames, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._sheet, self._fonts = sheet, fonts
-        self._pages: list[dict[str, Any]] = []
-        self.setDateFormatter(lambda *_: pdf_date)
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab API)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, 1):
-            self.__dict__.update(state)
-            self._furniture(number, total)
-            super().showPage()
-        super().save()
-
-    def _furniture(self, number: int, total: int) -> None:
+    def draw_furniture(self, number: int, total: int) -> None:
         self.saveState()
         self.setFillColor(MUTED)
         self.setStrokeColor(MUTED)

@@ -125,9 +125,8 @@ def test_finalizing_the_follow_up_closes_or_escalates_each_order_end_to_end(serv
         f"整改要求G1已于2026-03-22回头看（记录{sealed.document_no}）：仍未整改，移交立案查处" in original_text
     )
     assert "不属于本记录经签名和哈希的内容" in original_text
-    assert (
-        content_hash(services.inspections.get(original.id)) == original.content_hash
-    )  # the original is unchanged
+    unchanged = services.inspections.get(original.id)
+    assert content_hash(unchanged) == unchanged.content_hash == original.content_hash
 
 
 def test_a_new_order_on_a_still_failing_item_reorders_instead_of_escalating(services, clock):
