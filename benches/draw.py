@@ -30,17 +30,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from inspector_app.core.accounts import SYSTEM_USER, Role, User  # noqa: E402
-from inspector_app.core.clock import utc_iso  # noqa: E402
-from inspector_app.core.draw_params import RosterEntry, make_params  # noqa: E402
-from inspector_app.core.draws import RegistrySnapshot, run_draw  # noqa: E402
-from inspector_app.core.registry import JINGMEN_AREAS  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.draws import DrawRequest  # noqa: E402
-from inspector_app.services.fake_registry import generate_businesses  # noqa: E402
+from inspector_app.core.accounts import SYSTEM_USER, Role, User
+from inspector_app.core.clock import utc_iso
+from inspector_app.core.draw_params import RosterEntry, make_params
+from inspector_app.core.draws import RegistrySnapshot, run_draw
+from inspector_app.core.registry import JINGMEN_AREAS
+from inspector_app.demo.fake_registry import generate_businesses
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
+from inspector_app.services.draws import DrawRequest
+from inspector_app.storage.store import Store
 
 CPU: dict[str, float] = {}
 
@@ -86,15 +85,17 @@ def main() -> None:
           f"draw 5 % ({len(ratio_result.targets):,}): {ratio_s:.3f} s", file=sys.stderr)  # fmt: skip
 
     with tempfile.TemporaryDirectory() as folder:
-        services = Services(DataHome(Path(folder)))
+        home = DataHome(Path(folder))
+        store = Store(home)
+        services = Services(home, store=store)
         load_start = time.perf_counter()
-        services.store.businesses.upsert_many(((b, "") for b in businesses), utc_iso(services.clock.now()))
+        store.businesses.upsert_many(((b, "") for b in businesses), utc_iso(services.clock.now()))
         for a, area in enumerate(JINGMEN_AREAS):
             for k in range(4):
                 user = User(
                     f"u-{a}-{k}", f"i{a}{k}", f"检查员{a}{k}", Role.INSPECTOR, f"4208{a}{k:06d}", area
                 )
-                services.store.accounts.add(user, "x", "2026-01-01T00:00:00Z")
+                store.accounts.add(user, "x", "2026-01-01T00:00:00Z")
         print(f"loaded the data home in {time.perf_counter() - load_start:.1f} s", file=sys.stderr)
         request = DrawRequest(seed="bench-seed", size=args.size)
         preview_s, preview = timed(
@@ -106,7 +107,7 @@ def main() -> None:
         document = services.draws.document(saved.id).canonical_bytes()
         verify_s, check = timed(lambda: services.draws.verify(document), 2, "verify")
         assert check.matches, check.problems
-        services.close()
+        store.close()
     print(
         f"service: preview {preview_s:.3f} s, confirm {confirm_s:.3f} s, verify {verify_s:.3f} s",
         file=sys.stderr,

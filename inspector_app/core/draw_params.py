@@ -94,7 +94,7 @@ def check_ratio(value: Any) -> str | None:
 def ratio_count(population: int, ratio: str) -> int:
     """``ceil(population × ratio)`` computed exactly on the decimal text (no floating point)."""
     whole, _, decimals = ratio.partition(".")
-    scale = 10 ** len(decimals)
+    scale: int = 10 ** len(decimals)
     numerator = int(whole) * scale + int(decimals or "0")
     return -(-population * numerator // scale)
 

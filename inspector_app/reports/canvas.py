@@ -19,7 +19,7 @@ class PageTotalCanvas(Canvas):
         self._pages: list[dict[str, Any]] = []
         self.setDateFormatter(lambda *_: pdf_date)
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab API)
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

@@ -34,9 +34,9 @@ def parse_status(value: str) -> str:
 
 class ComplaintService:
     def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
+        self._store = store
         self.clock = clock
-        self.repo = ComplaintRepository(store.db)
+        self._repo = ComplaintRepository(store.db)
 
     def record(
         self,
@@ -50,7 +50,7 @@ class ComplaintService:
         """Record a complaint about a registered business (checked: known business, date not in the future)."""
         user = require_role(actor, Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
         code = normalize_code(uscc)
-        if self.store.businesses.get(code) is None:
+        if self._store.businesses.get(code) is None:
             raise NotFound(f"主体名录中没有统一社会信用代码为 {code} 的主体；请先导入或登记该主体")
         if received_on > local_today(self.clock):
             raise ValidationError(f"受理日期 {received_on.isoformat()} 晚于今天，请检查")
@@ -62,14 +62,14 @@ class ComplaintService:
             str(uuid.uuid4()), code, received_on, check_text(channel.strip(), "受理渠道", limit=40), text, checked,
             user.id, self.clock.now().replace(microsecond=0),
         )  # fmt: skip
-        self.repo.add(complaint)
+        self._repo.add(complaint)
         return complaint
 
     def set_status(self, actor: User | None, complaint_id: str, status: str) -> Complaint:
         """Record what checking the complaint found (supervisors and administrators)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN)
-        self.repo.set_status(complaint_id, parse_status(status), self.clock.now())
-        return self.repo.get(complaint_id)
+        self._repo.set_status(complaint_id, parse_status(status), self.clock.now())
+        return self._repo.get(complaint_id)
 
     def list(self, uscc: str = "", status: str = "") -> list[Complaint]:
-        return self.repo.list(normalize_code(uscc) if uscc else "", parse_status(status) if status else "")
+        return self._repo.list(normalize_code(uscc) if uscc else "", parse_status(status) if status else "")

@@ -116,33 +116,33 @@ class DrawService:
     """Use cases around draws. Making and confirming draws is for supervisors and administrators."""
 
     def __init__(self, store: Store, clock: Clock, risk: RiskService, inspections: InspectionService) -> None:
-        self.store = store
+        self._store = store
         self.clock = clock
-        self.risk = risk
-        self.inspections = inspections
-        self.repo = DrawRepository(store.db)
-        self.history = HistoryRepository(store.db)
+        self._risk = risk
+        self._inspections = inspections
+        self._repo = DrawRepository(store.db)
+        self._history = HistoryRepository(store.db)
 
     # -- inputs --------------------------------------------------------------------------------------------
 
     def roster(self) -> builtins.list[RosterEntry]:
         """Active inspector accounts that have an area (an inspector without one cannot be drawn)."""
-        users = self.store.accounts.list(Role.INSPECTOR, active_only=True)
+        users = self._store.accounts.list(Role.INSPECTOR, active_only=True)
         return [RosterEntry(u.id, u.area) for u in users if u.area]
 
     def snapshot(self, today: date | None = None) -> RegistrySnapshot:
         """The registry as a draw sees it now: every business with its risk grade and last inspection."""
-        by_badge = {u.badge_no: u.id for u in self.store.accounts.list() if u.badge_no}
+        by_badge = {u.badge_no: u.id for u in self._store.accounts.list() if u.badge_no}
         last = {
             uscc: (day.isoformat(), _team(inspectors, by_badge))
-            for uscc, (day, inspectors) in self.history.last_visits().items()
+            for uscc, (day, inspectors) in self._history.last_visits().items()
         }
         never: tuple[str, tuple[str, ...]] = ("", ())
-        return RegistrySnapshot([row + last.get(row[0], never) for row in self.risk.graded_registry(today)])
+        return RegistrySnapshot([row + last.get(row[0], never) for row in self._risk.graded_registry(today)])
 
     def params(self, request: DrawRequest) -> DrawParams:
         """Validated parameters: the request, the defaults, the roster and the active conflicts."""
-        defaults = self.risk.config.draw
+        defaults = self._risk.config.draw
         kinds = []
         for text in request.kinds:
             kind = parse_kind(text)
@@ -151,7 +151,7 @@ class DrawService:
                     f"主体类型“{text}”无法识别；可用：小餐饮、食品销售、特种设备使用单位、化妆品经营等"
                 )
             kinds.append(kind.value)
-        conflicts = [Conflict(c.inspector_id, c.uscc) for c in self.repo.conflicts()]
+        conflicts = [Conflict(c.inspector_id, c.uscc) for c in self._repo.conflicts()]
         return make_params(
             size=request.size,
             ratio=request.ratio,
@@ -193,7 +193,7 @@ class DrawService:
     def _target_infos(self, result: DrawResult, snapshot: RegistrySnapshot) -> tuple[DrawTargetInfo, ...]:
         draw_id = DrawDocument.confirm(result, self.clock.now(), "").id
         usccs = [t.uscc for t in result.targets]
-        names = {b.uscc: b.name for b in self.store.businesses.get_many(usccs)}
+        names = {b.uscc: b.name for b in self._store.businesses.get_many(usccs)}
         infos = []
         for n, uscc in enumerate(usccs, 1):
             row = snapshot.row(uscc)
@@ -224,14 +224,14 @@ class DrawService:
         """Save a previewed draw with its assignments and snapshot; confirming the same draw again is a no-op."""
         user = require_role(actor, *MANAGERS)
         document = DrawDocument.confirm(preview.result, self.clock.now().replace(microsecond=0), user.id)
-        if not self.repo.exists(document.id):
-            self.repo.save(
+        if not self._repo.exists(document.id):
+            self._repo.save(
                 document,
                 preview.targets,
                 preview.snapshot.canonical_bytes,
                 snapshot_rows=len(preview.snapshot),
             )
-        return self.repo.get(document.id)
+        return self._repo.get(document.id)
 
     def import_document(self, actor: User | None, data: bytes, snapshot: bytes | None = None) -> StoredDraw:
         """Store a draw document made elsewhere (HQ), checking that its id and hash belong to its result."""
@@ -239,15 +239,15 @@ class DrawService:
         result, document = read_draw_file(data)
         if document is None:
             raise ValidationError("导入需要抽查文书（inspector-draw-document/1），不是单独的抽查结果")
-        if self.repo.exists(document.id):
-            return self.repo.get(document.id)
+        if self._repo.exists(document.id):
+            return self._repo.get(document.id)
         saved = None
         if snapshot is not None:
             parsed = RegistrySnapshot.from_bytes(snapshot)
             if parsed.sha256 != result.registry_hash:
                 raise ValidationError("随附的名录快照与抽查文书的 registry_hash 不一致")
             saved = parsed
-        names = {b.uscc: b for b in self.store.businesses.get_many([t.uscc for t in result.targets])}
+        names = {b.uscc: b for b in self._store.businesses.get_many([t.uscc for t in result.targets])}
         rows = {row[0]: row for row in saved.rows} if saved is not None else {}
         targets = []
         for n, target in enumerate(result.targets, 1):
@@ -264,14 +264,14 @@ class DrawService:
                     row[3] if row else "",
                 )
             )
-        self.repo.save(
+        self._repo.save(
             document,
             targets,
             saved.canonical_bytes if saved else None,
             snapshot_rows=len(saved) if saved else 0,
             origin="imported",
         )
-        return self.repo.get(document.id)
+        return self._repo.get(document.id)
 
     # -- verifying -----------------------------------------------------------------------------------------
 
@@ -295,7 +295,7 @@ class DrawService:
                     None,
                 )
             return "file", snapshot
-        saved = self.repo.snapshot(registry_hash)
+        saved = self._repo.snapshot(registry_hash)
         if saved is not None:
             return "saved", RegistrySnapshot.from_bytes(saved)
         current = self.snapshot()
@@ -310,32 +310,32 @@ class DrawService:
     # -- reading -------------------------------------------------------------------------------------------
 
     def list(self) -> builtins.list[StoredDraw]:
-        return self.repo.list()
+        return self._repo.list()
 
     def get(self, draw_id: str) -> StoredDraw:
-        return self.repo.get(draw_id)
+        return self._repo.get(draw_id)
 
     def document(self, draw_id: str) -> DrawDocument:
         """The portable document of a saved draw (what HQ publishes and laptops pull)."""
-        stored = self.repo.get(draw_id)
-        result, _ = read_draw_file(self.repo.result_json(draw_id).encode("utf-8"))
+        stored = self._repo.get(draw_id)
+        result, _ = read_draw_file(self._repo.result_json(draw_id).encode("utf-8"))
         return DrawDocument(stored.id, stored.created_at, stored.created_by, result)
 
     def targets(self, draw_id: str) -> builtins.list[DrawTargetInfo]:
-        self.repo.get(draw_id)
-        return self.repo.targets(draw_id)
+        self._repo.get(draw_id)
+        return self._repo.targets(draw_id)
 
     def teams(self, draw_id: str) -> dict[str, tuple[str, ...]]:
-        return self.repo.teams(draw_id)
+        return self._repo.teams(draw_id)
 
     def visits(self, draw_id: str) -> dict[str, DrawnVisit]:
         """The newest inspection per drawn business (finalized first, else a draft)."""
-        return {uscc: visit for (_, uscc), visit in self.repo.visits([draw_id]).items()}
+        return {uscc: visit for (_, uscc), visit in self._repo.visits([draw_id]).items()}
 
     def snapshot_bytes(self, draw_id: str) -> bytes:
         """The registry snapshot a saved draw was made from (to publish with it for verification)."""
-        stored = self.repo.get(draw_id)
-        data = self.repo.snapshot(stored.registry_hash)
+        stored = self._repo.get(draw_id)
+        data = self._repo.snapshot(stored.registry_hash)
         if data is None:
             raise NotFound(f"本机没有抽查 {draw_id} 的名录快照（导入时未随附）")
         return data
@@ -365,7 +365,7 @@ class DrawService:
         wanted = inspector_id or user.id
         if user.role is Role.INSPECTOR and wanted != user.id:
             raise PermissionDenied("检查员只能查看自己的抽查任务")
-        return self.repo.assignments(wanted)
+        return self._repo.assignments(wanted)
 
     def overdue_assignments(self, actor: User | None, today: date | None = None) -> builtins.list[Assignment]:
         day = today or local_today(self.clock)
@@ -386,7 +386,7 @@ class DrawService:
     ) -> Inspection:
         """Open the draft of a drawn visit: type 双随机抽查, the drawn team as inspectors, the draw id attached."""
         code = normalize_code(uscc)
-        team = self.repo.teams(draw_id).get(code)
+        team = self._repo.teams(draw_id).get(code)
         if team is None:
             raise NotFound(f"抽查 {draw_id} 中没有统一社会信用代码为 {code} 的抽查对象")
         if actor.id not in team:
@@ -399,11 +399,11 @@ class DrawService:
             )
         inspectors = []
         for member in team:
-            user = self.store.accounts.get(member)
+            user = self._store.accounts.get(member)
             if user is None:
                 raise NotFound(f"抽中的检查人员账号 {member} 不在本机；请先同步账号")
             inspectors.append(Inspector(user.display_name, user.badge_no, user.id))
-        return self.inspections.start(
+        return self._inspections.start(
             actor, code, form_id, inspectors, InspectionType.RANDOM, place, equipment_code,
             attributes={DRAW_ID_ATTRIBUTE: draw_id},
         )  # fmt: skip
@@ -417,11 +417,11 @@ class DrawService:
         user = require_role(actor, Role.INSPECTOR, *MANAGERS)
         if user.role is Role.INSPECTOR and inspector_id != user.id:
             raise PermissionDenied("检查员只能为自己申报回避")
-        person = self.store.accounts.get(inspector_id)
+        person = self._store.accounts.get(inspector_id)
         if person is None or person.role is not Role.INSPECTOR:
             raise NotFound(f"没有编号为 {inspector_id} 的检查员账号")
         code = normalize_code(uscc)
-        if self.store.businesses.get(code) is None:
+        if self._store.businesses.get(code) is None:
             raise NotFound(f"主体名录中没有统一社会信用代码为 {code} 的主体")
         if not reason.strip():
             raise ValidationError("请写明回避理由（如：近亲属经营、曾在该单位任职等）")
@@ -433,23 +433,23 @@ class DrawService:
             user.id,
             self.clock.now().replace(microsecond=0),
         )
-        self.repo.declare_conflict(declaration)
+        self._repo.declare_conflict(declaration)
         return declaration
 
     def withdraw_conflict(self, actor: User | None, conflict_id: str) -> None:
         user = require_role(actor, *MANAGERS)
-        self.repo.withdraw_conflict(conflict_id, user.id, self.clock.now())
+        self._repo.withdraw_conflict(conflict_id, user.id, self.clock.now())
 
     def conflicts(
         self, actor: User | None, *, include_withdrawn: bool = False
     ) -> builtins.list[ConflictDeclaration]:
         user = require_role(actor, Role.INSPECTOR, *MANAGERS)
         mine = user.id if user.role is Role.INSPECTOR else ""
-        return self.repo.conflicts(active_only=not include_withdrawn, inspector_id=mine)
+        return self._repo.conflicts(active_only=not include_withdrawn, inspector_id=mine)
 
     def find_inspector(self, name_or_id: str) -> str:
         """The user id of an inspector account given its user name or id."""
-        for user in self.store.accounts.list(Role.INSPECTOR):
+        for user in self._store.accounts.list(Role.INSPECTOR):
             if name_or_id in (user.id, user.username):
                 return user.id
         raise NotFound(f"没有用户名或编号为“{name_or_id}”的检查员账号（inspector users list 查看）")
@@ -458,6 +458,6 @@ class DrawService:
         """Display names of user ids (for screens; never exported)."""
         found = {}
         for user_id in set(ids):
-            user = self.store.accounts.get(user_id)
+            user = self._store.accounts.get(user_id)
             found[user_id] = user.display_name if user else user_id
         return found

@@ -64,10 +64,10 @@ class FollowUpService:
     supervisors and administrators see all (optionally one area)."""
 
     def __init__(self, store: Store, clock: Clock, inspections: InspectionService) -> None:
-        self.store = store
+        self._store = store
         self.clock = clock
-        self.inspections = inspections
-        self.repo = FollowUpRepository(store.db)
+        self._inspections = inspections
+        self._repo = FollowUpRepository(store.db)
 
     def _today(self, today: date | None) -> date:
         return today or local_today(self.clock)
@@ -80,29 +80,29 @@ class FollowUpService:
 
     def open_tasks(self, actor: User | None, area: str = "") -> builtins.list[OrderTask]:
         """Every open order, earliest deadline first."""
-        return self.repo.tasks(user_id=self._scope(actor), area=area)
+        return self._repo.tasks(user_id=self._scope(actor), area=area)
 
     def overdue(
         self, actor: User | None, today: date | None = None, area: str = ""
     ) -> builtins.list[OrderTask]:
         """Open orders whose deadline has passed (red on the home page; the supervisor's 逾期未整改 list)."""
-        return self.repo.tasks(user_id=self._scope(actor), area=area, due_before=self._today(today))
+        return self._repo.tasks(user_id=self._scope(actor), area=area, due_before=self._today(today))
 
     def due_soon(
         self, actor: User | None, today: date | None = None, days: int = DUE_SOON_DAYS
     ) -> builtins.list[OrderTask]:
         """Open orders due from today to ``today + days``."""
         day = self._today(today)
-        upcoming = self.repo.tasks(user_id=self._scope(actor), due_before=day + timedelta(days=days + 1))
+        upcoming = self._repo.tasks(user_id=self._scope(actor), due_before=day + timedelta(days=days + 1))
         return [t for t in upcoming if t.due_date >= day]
 
     def escalated(self, actor: User | None, area: str = "") -> builtins.list[OrderTask]:
         """Orders a 回头看 found still failing without a new order: to be handled by the supervisor (立案查处)."""
-        return self.repo.tasks(status=None, user_id=self._scope(actor), area=area, outcome="escalated")
+        return self._repo.tasks(status=None, user_id=self._scope(actor), area=area, outcome="escalated")
 
     def of_record(self, inspection_id: str) -> builtins.list[OrderTask]:
         """All orders of one record with their state and outcome."""
-        return self.repo.tasks(status=None, inspection_id=inspection_id)
+        return self._repo.tasks(status=None, inspection_id=inspection_id)
 
     # -- the follow-up inspection --------------------------------------------------------------------------
 
@@ -116,10 +116,10 @@ class FollowUpService:
     ) -> Inspection:
         """Open a 回头看 draft for open orders of ``original_id`` (all of them unless ``followup_ids``)."""
         require_role(actor, Role.INSPECTOR)
-        original = self.store.inspections.load(original_id)
+        original = self._store.inspections.load(original_id)
         if original.status is RecordStatus.DRAFT:
             raise LifecycleError("原检查记录尚未定稿，不能回头看")
-        open_tasks = self.repo.tasks(inspection_id=original_id)
+        open_tasks = self._repo.tasks(inspection_id=original_id)
         chosen = open_tasks
         if followup_ids is not None:
             wanted = list(dict.fromkeys(followup_ids))
@@ -130,7 +130,7 @@ class FollowUpService:
             chosen = [known[f] for f in wanted]
         if not chosen:
             raise ValidationError(f"检查记录 {original.document_no or original_id} 没有待回头看的整改要求")
-        running = self.repo.open_rechecks(original_id)
+        running = self._repo.open_rechecks(original_id)
         if running:
             raise ValidationError(
                 f"该记录已有进行中的回头看草稿（{running[0]}），请在检查记录中继续或删除后重试"
@@ -138,7 +138,7 @@ class FollowUpService:
         attributes = recheck_attributes(
             original.id, original.document_no, [(t.followup_id, t.item_code) for t in chosen]
         )
-        record = self.inspections.start(
+        record = self._inspections.start(
             actor, original.business.uscc, original.form_id, inspectors, InspectionType.FOLLOW_UP,
             place or original.place, original.equipment_code, attributes=attributes,
             form_version=original.form_version,
@@ -147,8 +147,8 @@ class FollowUpService:
             note = (
                 f"原整改要求（{original.document_no}，期限 {task.due_date.isoformat()}）：{task.requirement}"
             )
-            self.inspections.set_note(actor, record.id, task.item_code, note)
-        return self.inspections.get(record.id)
+            self._inspections.set_note(actor, record.id, task.item_code, note)
+        return self._inspections.get(record.id)
 
     def related_lines(self, record: Inspection) -> tuple[str, ...]:
-        return related_lines(self.store, record)
+        return related_lines(self._store, record)

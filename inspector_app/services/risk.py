@@ -28,9 +28,9 @@ class RiskService:
     """Computes risk grades by the rules of ``forms/risk.yaml``."""
 
     def __init__(self, store: Store, clock: Clock, config: RiskConfig | None = None) -> None:
-        self.store = store
+        self._store = store
         self.clock = clock
-        self.history = HistoryRepository(store.db)
+        self._history = HistoryRepository(store.db)
         if config is not None:
             self.__dict__["config"] = config
 
@@ -48,7 +48,7 @@ class RiskService:
     def assess(self, uscc: str, today: date | None = None) -> RiskAssessment:
         """The risk grade of one business with every reason (for the business page)."""
         code = normalize_code(uscc)
-        rows = list(self.history.registry_rows(code))
+        rows = list(self._history.registry_rows(code))
         if not rows:
             raise NotFound(f"主体名录中没有统一社会信用代码为 {code} 的主体")
         day = self._today(today)
@@ -57,10 +57,10 @@ class RiskService:
         facts = RiskFacts(
             registry_grade=imported,
             credit_score=credit,
-            visits=tuple(self.history.visits(since, code).get(code, [])),
-            overdue_orders=self.history.overdue_orders(day, code).get(code, 0),
-            escalated_orders=tuple(self.history.escalations(code).get(code, [])),
-            complaints=tuple(self.history.complaints(since, code).get(code, [])),
+            visits=tuple(self._history.visits(since, code).get(code, [])),
+            overdue_orders=self._history.overdue_orders(day, code).get(code, 0),
+            escalated_orders=tuple(self._history.escalations(code).get(code, [])),
+            complaints=tuple(self._history.complaints(since, code).get(code, [])),
         )
         return assess(facts, self.rules, day)
 
@@ -73,12 +73,12 @@ class RiskService:
         day = self._today(today)
         rules = self.rules
         since = months_before(day, rules.lookback_months)
-        visits = self.history.visits(since)
-        overdue = self.history.overdue_orders(day)
-        escalated = self.history.escalations()
-        complaints = self.history.complaints(since)
+        visits = self._history.visits(since)
+        overdue = self._history.overdue_orders(day)
+        escalated = self._history.escalations()
+        complaints = self._history.complaints(since)
         special = {}
-        for uscc, _, _, imported, credit in self.history.registry_rows_of(
+        for uscc, _, _, imported, credit in self._history.registry_rows_of(
             set(visits) | set(overdue) | set(escalated) | set(complaints)
         ):
             facts = RiskFacts(
@@ -94,7 +94,7 @@ class RiskService:
         }
         return [
             (uscc, kind, area, special.get(uscc) or plain[imported, credit is not None and credit < below])
-            for uscc, kind, area, imported, credit in self.history.registry_rows()
+            for uscc, kind, area, imported, credit in self._history.registry_rows()
         ]
 
     def distribution(self, area: str = "", today: date | None = None) -> dict[str, int]:

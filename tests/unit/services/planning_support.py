@@ -4,15 +4,17 @@ finalize a visit through the real InspectionService."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from inspector_app.core.accounts import Role, User
 from inspector_app.core.clock import FixedClock
 from inspector_app.core.records import InspectionType, Inspector, SignerRole
+from inspector_app.demo.fake_registry import generate_businesses
 from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
-from inspector_app.services.fake_registry import generate_businesses
-from inspector_app.services.initials import initials
-from tests.builders import T0, make_library, make_signature_png
+from inspector_app.services.support.initials import initials
+from inspector_app.storage.store import Store
+from tests.builders import CHEAP_HASHER, T0, make_library, make_signature_png
 
 DONGBAO = [
     User("u-db-1", "db1", "张伟", Role.INSPECTOR, "42080220230012", "东宝区"),
@@ -27,13 +29,23 @@ SUPERVISOR = User("u-sup", "sup", "陈静", Role.SUPERVISOR, "42080020190008")
 ALL_OK = {"K1": "符合", "K2": "符合", "G1": "符合", "G2": "是", "G3": "4", "G4": "已公示", "C1": "符合"}
 
 
-def make_home(root, businesses: int = 120, clock: FixedClock | None = None) -> Services:
-    services = Services(DataHome(root), clock=clock or FixedClock(T0), forms=make_library())
+def fill(store: Store, businesses: int = 120) -> None:
+    """A generated registry (东宝区 and 掇刀区 only) and the inspector and supervisor accounts."""
     registry = [b for b in generate_businesses(businesses) if b.area in ("东宝区", "掇刀区")]
-    services.store.businesses.upsert_many(((b, initials(b.name)) for b in registry), "2026-01-01T00:00:00Z")
+    store.businesses.upsert_many(((b, initials(b.name)) for b in registry), "2026-01-01T00:00:00Z")
     for user in [*DONGBAO, *DUODAO, SUPERVISOR]:
-        services.store.accounts.add(user, "not-a-real-hash", "2026-01-01T00:00:00Z")
-    return services
+        store.accounts.add(user, "not-a-real-hash", "2026-01-01T00:00:00Z")
+
+
+def make_home(root: Path, businesses: int = 120, clock: FixedClock | None = None) -> Services:
+    """A second data home (the conftest ``services`` is the first); closing the services closes its store."""
+    home = DataHome(root)
+    store = Store(home)
+    try:
+        fill(store, businesses)
+    finally:
+        store.close()
+    return Services(home, clock or FixedClock(T0), make_library(), hasher=CHEAP_HASHER)
 
 
 def crew(*users: User) -> list[Inspector]:
@@ -66,9 +78,7 @@ def visit(
 
 def catering_in(services: Services, area: str) -> list[str]:
     return [
-        b.uscc
-        for b in services.store.businesses.list(limit=10_000)
-        if b.area == area and b.kind.value == "小餐饮"
+        b.uscc for b in services.registry.list(limit=10_000) if b.area == area and b.kind.value == "小餐饮"
     ]
 
 

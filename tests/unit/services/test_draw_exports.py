@@ -13,20 +13,24 @@ from pypdf import PdfReader
 from inspector_app.core.errors import PermissionDenied
 from inspector_app.core.identifiers import make_uscc
 from inspector_app.services.draws import DrawRequest
-from tests.builders import make_business
-from tests.unit.services.planning_support import DONGBAO, SUPERVISOR, finish, make_home
+from tests.builders import make_business, make_library
+from tests.unit.services.planning_support import DONGBAO, SUPERVISOR, fill, finish
 
 TRICKY = make_uscc("92420802MA4YYYYY9")
 PERSONAL = [u.display_name for u in DONGBAO] + [u.badge_no for u in DONGBAO] + [u.id for u in DONGBAO]
 
 
 @pytest.fixture
-def services(tmp_path):
-    services = make_home(tmp_path / "home", businesses=60)
+def forms():
+    return make_library()
+
+
+@pytest.fixture
+def services(services, store):
+    fill(store, businesses=60)
     tricky = make_business(uscc=TRICKY, name="=HYPERLINK(1)小吃店13912345678", phone="13912345678")
-    services.store.businesses.upsert(tricky, "xcd", "2026-01-01T00:00:00Z")
-    yield services
-    services.close()
+    store.businesses.upsert(tricky, "xcd", "2026-01-01T00:00:00Z")
+    return services
 
 
 @pytest.fixture

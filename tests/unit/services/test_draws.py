@@ -12,12 +12,14 @@ from inspector_app.core.errors import PermissionDenied, ValidationError
 from inspector_app.core.planning import VisitState
 from inspector_app.core.records import content_hash
 from inspector_app.services.draws import DrawRequest
+from tests.builders import make_library
 from tests.unit.services.planning_support import (
     DONGBAO,
     DUODAO,
     SUPERVISOR,
     catering_in,
     crew,
+    fill,
     finish,
     make_home,
     visit,
@@ -27,10 +29,15 @@ LEAD = DONGBAO[0]
 
 
 @pytest.fixture
-def services(tmp_path):
-    services = make_home(tmp_path / "home")
-    yield services
-    services.close()
+def forms():
+    return make_library()
+
+
+@pytest.fixture
+def services(services, store):
+    """The conftest services over a home with a generated registry and the planning accounts."""
+    fill(store)
+    return services
 
 
 def request(**overrides):
@@ -111,8 +118,6 @@ def test_a_saved_draw_verifies_after_the_registry_changed(services, tmp_path):
     check = services.draws.verify(document)
     assert (check.matches, check.snapshot_source) == (True, "saved")
     # elsewhere, without the saved snapshot: refused with the reason, then verified from the exported file
-    from tests.unit.services.planning_support import make_home
-
     other = make_home(tmp_path / "other")
     try:
         visit(other, LEAD, catering_in(other, "东宝区")[1], {"K1": "不符合"})
@@ -174,9 +179,9 @@ def test_declared_conflicts_keep_an_inspector_away_from_a_business(services):
     assert len(services.draws.params(request()).conflicts) == 3
 
 
-def test_warnings_name_areas_without_enough_inspectors(services):
+def test_warnings_name_areas_without_enough_inspectors(services, store):
     for user in DUODAO[1:]:
-        services.store.accounts.set_active(user.id, False)
+        store.accounts.set_active(user.id, False)
     preview = services.draws.preview(SUPERVISOR, request(areas=("掇刀区",)))
     assert preview.result.targets == ()
     assert any("掇刀区" in w for w in preview.warnings)

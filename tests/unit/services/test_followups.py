@@ -12,14 +12,11 @@ import pytest
 from pypdf import PdfReader
 
 from inspector_app.core.accounts import Role, User
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import LifecycleError, PermissionDenied, ValidationError
 from inspector_app.core.followups import FOLLOWS_UP, RECHECK_ITEMS
 from inspector_app.core.planning import OrderOutcome
 from inspector_app.core.records import InspectionType, SignerRole, content_hash
-from inspector_app.paths import DataHome
-from inspector_app.services.app import Services
-from tests.builders import T0, USCC_A, make_business, make_inspectors, make_library, make_signature_png
+from tests.builders import USCC_A, make_business, make_inspectors, make_library, make_signature_png
 
 INSPECTOR = User("u-li", "li", "李明", Role.INSPECTOR, "42080001", "东宝区")
 OTHER = User("u-wang", "wang", "王五", Role.INSPECTOR, "42080009", "掇刀区")
@@ -28,16 +25,14 @@ ALL_OK = {"K1": "符合", "K2": "符合", "G1": "符合", "G2": "是", "G3": "4"
 
 
 @pytest.fixture
-def clock():
-    return FixedClock(T0)
+def forms():
+    return make_library()
 
 
 @pytest.fixture
-def services(tmp_path, clock):
-    services = Services(DataHome(tmp_path / "home"), clock=clock, forms=make_library())
-    services.store.businesses.upsert(make_business(), "hsxcd", "2026-01-01T00:00:00Z")
-    yield services
-    services.close()
+def services(services, store):
+    store.businesses.upsert(make_business(), "hsxcd", "2026-01-01T00:00:00Z")
+    return services
 
 
 def sign_all(services, record_id):

@@ -8,13 +8,14 @@ import pytest
 
 from inspector_app.core.errors import NotFound, PermissionDenied, ValidationError
 from inspector_app.core.records import InspectionType
+from tests.builders import make_library
 from tests.unit.services.planning_support import (
     DONGBAO,
     SUPERVISOR,
     catering_in,
     crew,
+    fill,
     finish,
-    make_home,
     visit,
 )
 
@@ -22,10 +23,15 @@ LEAD = DONGBAO[0]
 
 
 @pytest.fixture
-def services(tmp_path):
-    services = make_home(tmp_path / "home")
-    yield services
-    services.close()
+def forms():
+    return make_library()
+
+
+@pytest.fixture
+def services(services, store):
+    """The conftest services over a home with a generated registry and the planning accounts."""
+    fill(store)
+    return services
 
 
 def set_grade(services, uscc, grade):
