@@ -152,7 +152,8 @@ def stream_block(base: bytes, label: bytes, counter: int) -> bytes:
 def stream_uint64s(base: bytes, label: bytes, count: int) -> tuple[int, ...]:
     """The first ``count`` 64-bit big-endian unsigned integers of the stream ``label``."""
     blocks = -(-count * 8 // 32)
-    data = b"".join(stream_block(base, label, j) for j in range(blocks))
+    prefix, sha256 = base + label, hashlib.sha256  # stream_block inlined: 75,000 blocks for 300,000 rows
+    data = b"".join([sha256(prefix + j.to_bytes(8, "big")).digest() for j in range(blocks)])
     return struct.unpack_from(f">{count}Q", data)
 
 
