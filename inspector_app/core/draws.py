@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import eq, itemgetter
+from operator import itemgetter
 from typing import Any, Final
 
 from inspector_app.core.draw_params import GRADES, DrawParams, canonical_json, check_seed, check_text
@@ -117,7 +117,7 @@ def _check_rows(rows: list[Row]) -> None:
         raise ValidationError("名录快照中的统一社会信用代码应为文字") from None
     if codes and not codes[0]:  # sorted: an empty code comes first
         raise ValidationError("名录快照中有一行缺少统一社会信用代码")
-    if any(map(eq, codes, codes[1:])):  # sorted: a duplicate sits next to its twin
+    if len(set(codes)) != len(codes):  # sorted: a duplicate sits next to its twin
         twin = next(a for a, b in zip(codes, codes[1:], strict=False) if a == b)
         raise ValidationError(f"名录快照中统一社会信用代码 {twin} 重复")
     bad_grades = set(map(itemgetter(GRADE), rows)) - set(GRADES)
