@@ -67,7 +67,7 @@ def main() -> None:
 
     started = time.perf_counter()
     businesses = list(generate_businesses(args.rows))
-    rows = [(b.uscc, b.kind.value, b.area, b.risk_grade, "", ()) for b in businesses]
+    rows = [(b.uscc, b.kind.value, b.area, b.risk_grade, "", "") for b in businesses]
     roster = [RosterEntry(f"u-{a}-{k}", area) for a, area in enumerate(JINGMEN_AREAS) for k in range(4)]
     print(f"generated {len(rows):,} businesses in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 

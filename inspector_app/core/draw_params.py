@@ -288,6 +288,8 @@ def make_params(
     for entry in people:
         check_text(entry.id, "检查人员编号", required=True)
         check_text(entry.area, "检查人员辖区")
+        if "," in entry.id:  # the snapshot lists last time's inspectors separated by commas
+            raise ValidationError(f"检查人员编号“{entry.id}”不能含逗号")
     ids = [entry.id for entry in people]
     if len(set(ids)) != len(ids):
         raise ValidationError("检查人员名单中同一人出现在多个辖区；每人只能属于一个辖区")

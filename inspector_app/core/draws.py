@@ -11,7 +11,6 @@ its worked example is checked by the tests.
 from __future__ import annotations
 
 import hashlib
-import json
 import struct
 from bisect import bisect_left
 from collections import Counter
@@ -21,7 +20,7 @@ from functools import cached_property
 from operator import itemgetter
 from typing import Any, Final
 
-from inspector_app.core.draw_params import GRADES, DrawParams, canonical_json, check_seed, check_text
+from inspector_app.core.draw_params import CONTROL_CHARS, GRADES, DrawParams, canonical_json, check_seed
 from inspector_app.core.errors import ValidationError
 
 DRAW_FORMAT = "inspector-draw/1"
@@ -32,14 +31,27 @@ PAIR_LABEL = b"pair"
 _TWO_64 = 1 << 64
 
 #: One registry row: uscc, kind, area, risk grade (A–D), last inspection day ('' or YYYY-MM-DD) and the user
-#: ids of the inspectors of that last inspection (sorted). Plain tuples: a snapshot can hold 300,000 of them.
-Row = tuple[str, str, str, str, str, tuple[str, ...]]
+#: ids of the inspectors of that last inspection, sorted and joined by commas ('' when none). Plain tuples of
+#: text: a snapshot can hold 300,000 of them, and each is one tab-separated line of the canonical form.
+Row = tuple[str, str, str, str, str, str]
 USCC: Final = 0
 KIND: Final = 1
 AREA: Final = 2
 GRADE: Final = 3
 LAST_DAY: Final = 4
 LAST_TEAM: Final = 5
+#: The first two lines of every snapshot: the format, then the column names (tab-separated).
+SNAPSHOT_HEADER = f"{SNAPSHOT_FORMAT}\n" + "\t".join(SNAPSHOT_COLUMNS) + "\n"
+
+
+def team_field(ids: Iterable[str]) -> str:
+    """The ``last_inspectors`` field: the ids sorted, without duplicates, joined by commas."""
+    return ",".join(sorted(set(ids)))
+
+
+def team_members(field: str) -> tuple[str, ...]:
+    return tuple(field.split(",")) if field else ()
+
 
 #: Why a drawn business got no inspectors (codes in the result; labels for people).
 SKIP_REASONS = {
@@ -71,12 +83,10 @@ class RegistrySnapshot:
 
     @cached_property
     def canonical_bytes(self) -> bytes:
-        """``{"columns":[…],"format":"inspector-registry-snapshot/1","rows":[[…],…]}`` as canonical JSON."""
-        # Same bytes as canonical_json() of the whole object; the rows (arrays only) are encoded in one
-        # C-level call without key sorting, which halves the time for 300,000 rows.
-        head = canonical_json({"columns": list(SNAPSHOT_COLUMNS), "format": SNAPSHOT_FORMAT})
-        rows = json.dumps(self.rows, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        return head[:-1] + b',"rows":' + rows.encode("utf-8") + b"}"
+        """UTF-8 text: :data:`SNAPSHOT_HEADER`, then one line per row, fields separated by tabs, each line ending
+        with a line feed. No escaping is needed: no field may hold a control character (tab and LF included)."""
+        lines = "\n".join(map("\t".join, self.rows))  # one C-level pass (twice as fast as JSON here)
+        return (SNAPSHOT_HEADER + lines + ("\n" if self.rows else "")).encode("utf-8")
 
     @cached_property
     def sha256(self) -> str:
@@ -87,51 +97,47 @@ class RegistrySnapshot:
     def from_bytes(cls, data: bytes) -> RegistrySnapshot:
         """Parse published snapshot bytes; refused unless they are exactly the canonical form."""
         try:
-            obj = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise ValidationError(f"名录快照文件不是 UTF-8 JSON：{exc}") from None
-        if not isinstance(obj, dict) or obj.get("format") != SNAPSHOT_FORMAT:
-            raise ValidationError(f"名录快照文件格式不对（应为 {SNAPSHOT_FORMAT}）")
-        if obj.get("columns") != list(SNAPSHOT_COLUMNS) or not isinstance(obj.get("rows"), list):
-            raise ValidationError("名录快照文件的 columns/rows 不正确")
-        rows: list[Row] = []
-        for n, raw in enumerate(obj["rows"], 1):
-            if not isinstance(raw, list) or len(raw) != len(SNAPSHOT_COLUMNS) or not isinstance(raw[5], list):
-                raise ValidationError(f"名录快照第 {n} 行应为 6 列的数组")
-            rows.append((raw[0], raw[1], raw[2], raw[3], raw[4], tuple(raw[5])))
-        snapshot = cls(rows)
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(f"名录快照文件不是 UTF-8 文本：{exc}") from None
+        if not text.startswith(SNAPSHOT_HEADER):
+            raise ValidationError(f"名录快照文件的前两行应为格式 {SNAPSHOT_FORMAT} 和列名（以制表符分隔）")
+        lines = text[len(SNAPSHOT_HEADER) :].split("\n")
+        if lines[-1]:
+            raise ValidationError("名录快照文件的最后一行须以换行结束")
+        snapshot = cls([tuple(line.split("\t")) for line in lines[:-1]])  # type: ignore[misc]
         if snapshot.canonical_bytes != data:
-            raise ValidationError("名录快照文件不是规范形式（行须按代码排序、无多余空白），其哈希无法复核")
+            raise ValidationError(
+                "名录快照文件不是规范形式（行须按代码排序、上次检查人员编号排序），其哈希无法复核"
+            )
         return snapshot
 
 
 def _check_rows(rows: list[Row]) -> None:
-    """Checks in bulk with C-level ``map`` (a snapshot may hold 300,000 rows): shape, unique USCCs, grades,
-    text values (few distinct ones, each checked once) and the last teams."""
+    """Checks in bulk with C-level passes (a snapshot may hold 300,000 rows): six text fields per row, unique
+    non-empty USCCs, grades A–D, no control characters anywhere, well-formed last teams."""
     if not set(map(len, rows)) <= {len(SNAPSHOT_COLUMNS)}:
-        raise ValidationError("名录快照的每一行应为 6 列")
-    codes = list(map(itemgetter(USCC), rows))
-    try:
-        "".join(codes)  # C-level: fails on anything but text
-    except TypeError:
-        raise ValidationError("名录快照中的统一社会信用代码应为文字") from None
+        raise ValidationError("名录快照的每一行应为 6 个字段")
+    columns = [list(map(itemgetter(i), rows)) for i in range(len(SNAPSHOT_COLUMNS))]
+    for name, values in zip(SNAPSHOT_COLUMNS, columns, strict=True):
+        try:
+            joined = "".join(values)  # fails on anything but text
+        except TypeError:
+            raise ValidationError(f"名录快照的 {name} 应为文字") from None
+        if CONTROL_CHARS.search(joined):
+            raise ValidationError(f"名录快照的 {name} 含有控制字符（如换行、制表符）")
+    codes = columns[USCC]
     if codes and not codes[0]:  # sorted: an empty code comes first
         raise ValidationError("名录快照中有一行缺少统一社会信用代码")
     if len(set(codes)) != len(codes):  # sorted: a duplicate sits next to its twin
         twin = next(a for a, b in zip(codes, codes[1:], strict=False) if a == b)
         raise ValidationError(f"名录快照中统一社会信用代码 {twin} 重复")
-    bad_grades = set(map(itemgetter(GRADE), rows)) - set(GRADES)
+    bad_grades = set(columns[GRADE]) - set(GRADES)
     if bad_grades:
         raise ValidationError(f"名录快照中的风险等级应为 A–D，发现 {sorted(map(repr, bad_grades))}")
-    for index in (KIND, AREA, LAST_DAY):
-        for value in set(map(itemgetter(index), rows)):
-            check_text(value, f"名录快照的 {SNAPSHOT_COLUMNS[index]}")
     for row in filter(itemgetter(LAST_TEAM), rows):
-        team = row[LAST_TEAM]
-        if type(team) is not tuple or list(team) != sorted(set(team)):
-            raise ValidationError(f"名录快照 {row[USCC]} 的上次检查人员应为排序、去重的编号元组")
-        for member in team:
-            check_text(member, f"名录快照 {row[USCC]} 的上次检查人员编号", required=True)
+        if team_field(team_members(row[LAST_TEAM])) != row[LAST_TEAM] or "" in team_members(row[LAST_TEAM]):
+            raise ValidationError(f"名录快照 {row[USCC]} 的上次检查人员应为排序、去重、以逗号分隔的编号")
 
 
 # -- the random stream --------------------------------------------------------------------------------------
@@ -316,7 +322,7 @@ class _Pairing:
         local = self.by_area.get(row[AREA], [])
         if len(local) < p.team_size:
             return "area_roster_too_small"
-        uscc, last = row[USCC], set(row[LAST_TEAM]) if p.exclude_last_inspectors else set()
+        uscc, last = row[USCC], set(team_members(row[LAST_TEAM])) if p.exclude_last_inspectors else set()
         allowed = [i for i in local if (i, uscc) not in self.conflicts and i not in last]
         if len(allowed) < p.team_size:
             return "excluded_inspectors"

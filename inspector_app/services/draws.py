@@ -29,6 +29,7 @@ from inspector_app.core.draws import (
     differences,
     population_of,
     run_draw,
+    team_field,
 )
 from inspector_app.core.errors import NotFound, PermissionDenied, ValidationError
 from inspector_app.core.identifiers import normalize_code
@@ -106,10 +107,10 @@ class DrawProgress:
         return self.total - self.done - self.in_progress
 
 
-def _team(inspectors: list[dict[str, str]], by_badge: Mapping[str, str]) -> tuple[str, ...]:
-    """User ids of a record's inspectors (records made before accounts carried ids: matched by 执法证号)."""
+def _team(inspectors: list[dict[str, str]], by_badge: Mapping[str, str]) -> str:
+    """User ids of a record's inspectors as a snapshot field (records without ids: matched by 执法证号)."""
     ids = {p.get("user_id") or by_badge.get(p.get("badge_no", ""), "") for p in inspectors}
-    return tuple(sorted(i for i in ids if i))
+    return team_field(i for i in ids if i)
 
 
 class DrawService:
@@ -137,7 +138,7 @@ class DrawService:
             uscc: (day.isoformat(), _team(inspectors, by_badge))
             for uscc, (day, inspectors) in self._history.last_visits().items()
         }
-        never: tuple[str, tuple[str, ...]] = ("", ())
+        never = ("", "")
         return RegistrySnapshot([row + last.get(row[0], never) for row in self._risk.graded_registry(today)])
 
     def params(self, request: DrawRequest) -> DrawParams:

@@ -19,9 +19,12 @@ def canonical(value: Any) -> bytes:
 
 
 def snapshot_bytes(rows: list[list[Any]]) -> bytes:
-    columns = ["uscc", "kind", "area", "grade", "last_inspected", "last_inspectors"]
-    body = {"format": "inspector-registry-snapshot/1", "columns": columns, "rows": sorted(rows)}
-    return canonical(body)
+    """Two header lines, then one tab-separated line per business in USCC order, every line ending in LF;
+    the last field lists last time's inspectors sorted and joined by commas."""
+    text = "inspector-registry-snapshot/1\nuscc\tkind\tarea\tgrade\tlast_inspected\tlast_inspectors\n"
+    for uscc, kind, area, grade, day, team in sorted(rows):
+        text += "\t".join([uscc, kind, area, grade, day, ",".join(sorted(team))]) + "\n"
+    return text.encode("utf-8")
 
 
 class Stream:
@@ -88,7 +91,7 @@ def draw(seed: str, rows: list[list[Any]], params: dict[str, Any]) -> dict[str, 
         if len(local) < pairing["team_size"]:
             skipped.append({"uscc": row[0], "reason": "area_roster_too_small"})
             continue
-        last = set(row[5]) if pairing["exclude_last_inspectors"] else set()
+        last = set(row[5]) if pairing["exclude_last_inspectors"] else set()  # row[5]: a list of ids
         allowed = [i for i in local if (i, row[0]) not in conflicts and i not in last]
         if len(allowed) < pairing["team_size"]:
             skipped.append({"uscc": row[0], "reason": "excluded_inspectors"})

@@ -50,7 +50,7 @@ def test_the_snapshot_carries_risk_grades_and_the_last_inspectors(services):
     uscc = catering_in(services, "东宝区")[0]
     visit(services, LEAD, uscc, {"K1": "不符合"})
     row = next(r for r in services.draws.snapshot().rows if r[0] == uscc)
-    assert row[4] == "2026-03-02" and row[5] == ("u-db-1", "u-db-2")
+    assert row[4] == "2026-03-02" and row[5] == "u-db-1,u-db-2"
     assert row[3] == services.risk.assess(uscc).grade
     assert len(services.draws.snapshot()) == services.registry.count()
 
@@ -199,4 +199,4 @@ def test_a_crew_without_user_ids_is_matched_by_badge_number_for_the_last_visit(s
     anonymous = [type(p)(p.name, p.badge_no) for p in crew(*DONGBAO[1:])]
     visit(services, LEAD, uscc, crew_of=anonymous)
     row = next(r for r in services.draws.snapshot().rows if r[0] == uscc)
-    assert row[5] == ("u-db-2", "u-db-3")
+    assert row[5] == "u-db-2,u-db-3"

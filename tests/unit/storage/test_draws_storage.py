@@ -27,7 +27,7 @@ def store(tmp_path):
 
 
 def saved_draw(store):
-    rows = [(f"X{i:02d}", "小餐饮", "东宝区", "ABCD"[i % 4], "", ()) for i in range(10)]
+    rows = [(f"X{i:02d}", "小餐饮", "东宝区", "ABCD"[i % 4], "", "") for i in range(10)]
     snapshot = RegistrySnapshot(rows)
     params = make_params(size=3, roster=[RosterEntry("a", "东宝区"), RosterEntry("b", "东宝区")])
     document = DrawDocument.confirm(run_draw("s", snapshot, params), WHEN, "u-sup")
