@@ -25,6 +25,7 @@ def _shipped(name: str) -> Path:
 FORMS_DIR = _shipped("forms")
 RESOURCES_DIR = _shipped("resources")
 FONTS_DIR = RESOURCES_DIR / "fonts"
+LAWS_DIR = RESOURCES_DIR / "laws"  # the public law texts that checklist citations are checked against
 
 
 @dataclass(frozen=True)

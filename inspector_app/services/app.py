@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from inspector_app.services.complaints import ComplaintService
     from inspector_app.services.draws import DrawService
     from inspector_app.services.followups import FollowUpService
+    from inspector_app.services.grading import GradingService
     from inspector_app.services.inspections import InspectionService
     from inspector_app.services.publish import PublishService
     from inspector_app.services.registry import RegistryService
@@ -72,6 +73,12 @@ class Services:
         from inspector_app.services.inspections import InspectionService
 
         return InspectionService(self._store, self.forms, self.clock)
+
+    @cached_property
+    def grading(self) -> GradingService:
+        from inspector_app.services.grading import GradingService
+
+        return GradingService(self._store, self.forms, self.clock)
 
     @cached_property
     def accounts(self) -> AccountService:

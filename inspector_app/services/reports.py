@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from inspector_app.core.clock import Clock
 from inspector_app.core.errors import InspectorError, LifecycleError
 from inspector_app.core.followups import recheck_scope
 from inspector_app.core.lifecycle import RecordStatus
-from inspector_app.core.records import Inspection, content_hash
+from inspector_app.core.records import Attachment, Inspection, content_hash
 from inspector_app.core.summaries import InspectionQuery
 from inspector_app.forms.library import FormLibrary
 from inspector_app.reports.content import build_report
@@ -29,6 +29,23 @@ from inspector_app.storage.store import Store
 PRINTABLE = (RecordStatus.FINALIZED, RecordStatus.SYNCED, RecordStatus.APPROVED, RecordStatus.RETURNED)
 
 Progress = Callable[[int, int], None]
+
+
+def record_report(
+    record: Inspection, forms: FormLibrary, attachments: Mapping[str, Attachment] | None = None
+) -> ReportData:
+    """The printed content of a finalized record: the one place that picks its checklist version and rules
+    (a 回头看 re-check: only the items it re-checked).
+
+    The laptop and HQ both print through here, so HQ's PDF of a record has the laptop's bytes.
+    """
+    return build_report(
+        record,
+        recheck_scope(forms.get(record.form_id, record.form_version), record.attributes),
+        attachments=attachments,
+        grade_rules=forms.grade_rules,
+        rule=forms.rules.rule_by_id(record.verdict_rule),
+    )
 
 
 class ReportService:
@@ -53,9 +70,7 @@ class ReportService:
     def data(self, record_id: str) -> ReportData:
         """The printed content of a finalized record (what :meth:`render` lays out)."""
         record = self._record(record_id)
-        checklist = recheck_scope(self.forms.get(record.form_id, record.form_version), record.attributes)
-        attachments = self._store.attachments.get_many(sorted(record.attachments))
-        data = build_report(record, checklist, attachments=attachments, grade_rules=self.forms.grade_rules)
+        data = record_report(record, self.forms, self._store.attachments.get_many(sorted(record.attachments)))
         return replace(data, related=related_lines(self._store, record))
 
     def render(self, record_id: str) -> bytes:

@@ -1,4 +1,4 @@
-"""Schema of migration ``0005_draws``: confirmed 双随机 draws, their targets and assignments, the registry
+"""Schema of migration ``0006_draws``: confirmed 双随机 draws, their targets and assignments, the registry
 snapshots they were drawn from, and declared conflicts of interest (frozen once shipped: add a migration).
 
 A confirmed draw is a published record: ``draws``, ``draw_targets``, ``assignments`` and ``draw_snapshots`` refuse

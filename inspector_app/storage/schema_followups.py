@@ -1,4 +1,4 @@
-"""Schema of migration ``0006_complaints_outcomes``: complaints (投诉举报) and what each 回头看 found.
+"""Schema of migration ``0007_complaints_outcomes``: complaints (投诉举报) and what each 回头看 found.
 
 ``complaints`` records complaints about a business where the bureau records them: when received, through which
 channel, a short summary (internal; never published), and the status after checking (待核查 / 经查属实 /
