@@ -11,6 +11,7 @@ from inspector_app.cli import (
     forms_cmd,
     home_cmd,
     inspections_cmd,
+    planning_cmd,
     publish_cmd,
     registry_cmd,
     report_cmd,
@@ -27,6 +28,7 @@ COMMANDS: list[click.Command] = [
     *inspections_cmd.commands,
     *report_cmd.commands,
     *publish_cmd.commands,
+    *planning_cmd.commands,
 ]
 
 
