@@ -280,13 +280,19 @@ def build_report(
     *,
     attachments: Mapping[str, Attachment] | None = None,
     grade_rules: GradeRules | None = None,
+    app_version: str | None = None,
 ) -> ReportData:
     """The printed content of ``record`` judged against ``checklist`` (the form version it pins).
 
     ``attachments`` (sha → Attachment, e.g. from the attachment store) add to or override the record's own
     attachment metadata. Signatures come from the record itself. Verdict, handling and grade are printed as
-    stored at finalization; ``grade_rules`` only explain an 不评级.
+    stored at finalization; ``grade_rules`` only explain an 不评级. ``app_version`` (default: the running app's)
+    is printed in the footer beside the hash, so a printed record says which software produced it.
     """
+    if app_version is None:
+        from inspector_app.version import app_version as running_version
+
+        app_version = running_version()
     attrs = _attributes(record)
     atts: dict[str, Attachment] = {**record.attachments, **(attachments or {})}
     photos = _photos(checklist, record, atts, attrs)
@@ -335,5 +341,6 @@ def build_report(
         content_hash=sha,
         qr_payload=qr_payload(record.id, sha),
         created_at=record.finalized_at or record.started_at,
-        footer=f"记录 SHA-256：{sha}",
+        footer=f"记录 SHA-256：{sha}  软件版本：{app_version}",
+        app_version=app_version,
     )

@@ -180,6 +180,7 @@ class ReportData:
     qr_payload: str
     created_at: datetime
     footer: str
+    app_version: str  # the version of the app that printed the record (pyproject.toml), shown in the footer
 
     @property
     def rows(self) -> tuple[ItemRow, ...]:

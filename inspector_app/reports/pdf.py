@@ -24,7 +24,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
 
-from inspector_app import __version__
 from inspector_app.core.clock import CHINA_TZ
 from inspector_app.reports.fonts import FontNames, register_fonts
 from inspector_app.reports.layout import (
@@ -235,7 +234,7 @@ def render_pdf(data: ReportData, image_loader: Callable[[str], bytes]) -> bytes:
         title=f"{data.title} {data.document_no}".strip(),
         author="、".join(i.name for i in data.inspectors),
         subject=data.party.name,
-        creator=f"inspector_app {__version__}",
+        creator=f"inspector-app {data.app_version}",
         keywords=[data.document_no, data.record_id, data.content_hash],
         invariant=1,
         initialFontName=fonts.sans,
