@@ -15,11 +15,12 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from inspector_app.gui.startup import DEMO_HINT, Session, demo_setup, open_services
 from inspector_app.gui.style import apply_style
-from inspector_app.paths import resolve_home
+from inspector_app.paths import APP_ICON, resolve_home
 
 __all__ = ["DEMO_HINT", "Session", "demo_setup", "main", "open_services", "parse_args"]
 
@@ -43,6 +44,10 @@ def create_app() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("inspector-app")
     app.setApplicationDisplayName("市场监管现场检查")
+    app.setDesktopFileName(
+        "inspector-app"
+    )  # matches the installed inspector-app.desktop (taskbar icon, Wayland)
+    app.setWindowIcon(QIcon(str(APP_ICON)))
     app.setQuitOnLastWindowClosed(False)  # the session decides when to quit (logout reopens the login)
     apply_style(app)
     return app
