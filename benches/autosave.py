@@ -18,32 +18,32 @@ import argparse
 import json
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from inspector_app.core.accounts import Role, User  # noqa: E402
-from inspector_app.core.checklist import AnswerType  # noqa: E402
-from inspector_app.core.records import Inspector  # noqa: E402
-from inspector_app.core.registry import BusinessKind  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.fake_registry import generate_businesses  # noqa: E402
+from inspector_app.core.accounts import Role, User
+from inspector_app.core.checklist import AnswerType
+from inspector_app.core.records import Inspector
+from inspector_app.core.registry import BusinessKind
+from inspector_app.demo.fake_registry import generate_businesses
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
+from inspector_app.storage.store import Store
 
 ACTOR = User("u-bench", "bench", "张伟", Role.INSPECTOR, "42080220230012")
 CREW = [Inspector("张伟", "42080220230012", "u-bench"), Inspector("李娜", "42080220230027", "u-li")]
 
 
-def open_draft(folder: Path) -> tuple[Services, str, list[str]]:
-    services = Services(DataHome(folder / "home"))
+def open_draft(folder: Path) -> tuple[Services, Store, str, list[str]]:
+    home = DataHome(folder / "home")
+    store = Store(home)  # to read the connection's pragmas; the answers go through the service
+    services = Services(home, store=store)
     business = next(b for b in generate_businesses(20) if b.kind is BusinessKind.SMALL_CATERING)
     services.registry.upsert(business)
     record = services.inspections.start(ACTOR, business.uscc, "food.small_catering", CREW, "日常检查", "")
     codes = [i.code for i in services.inspections.checklist_of(record).items if i.type is AnswerType.TRI]
-    return services, record.id, codes
+    return services, store, record.id, codes
 
 
 def open_bare(folder: Path) -> sqlite3.Connection:
@@ -66,9 +66,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as temp:
         folder = Path(temp)
-        services, record_id, codes = open_draft(folder)
+        services, store, record_id, codes = open_draft(folder)
         bare = open_bare(folder)
-        sync = services.store.db.conn.execute("PRAGMA synchronous").fetchone()[0]
+        sync = store.db.conn.execute("PRAGMA synchronous").fetchone()[0]
         assert sync == bare.execute("PRAGMA synchronous").fetchone()[0] == 2, "both must run synchronous=FULL"
         answer, commit = services.inspections.answer, bare.execute
         autosave_ms: list[float] = []
@@ -90,6 +90,7 @@ def main() -> None:
                 bare_ms.append((ended - middle) * 1000)
         bare.close()
         services.close()
+        store.close()
     auto, plain = statistics.fmean(autosave_ms), statistics.fmean(bare_ms)
     auto_median, plain_median = statistics.median(autosave_ms), statistics.median(bare_ms)
     print(f"runs: {args.runs} (interleaved), synchronous=FULL, WAL, both files in {folder.parent}")

@@ -13,27 +13,25 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
+from specimen import long_checklist
 
-from inspector_app.core.accounts import Role, User  # noqa: E402
-from inspector_app.core.checklist import Checklist, Family, Section  # noqa: E402
-from inspector_app.core.clock import FixedClock  # noqa: E402
-from inspector_app.core.identifiers import make_uscc  # noqa: E402
-from inspector_app.core.records import Inspector  # noqa: E402
-from inspector_app.core.registry import Business, BusinessKind  # noqa: E402
-from inspector_app.forms.library import FormLibrary, load_library  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.reports.specimen import long_checklist  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
+from inspector_app.core.accounts import Role, User
+from inspector_app.core.checklist import Checklist, Family, Section
+from inspector_app.core.clock import FixedClock
+from inspector_app.core.identifiers import make_uscc
+from inspector_app.core.records import Inspector
+from inspector_app.core.registry import Business, BusinessKind
+from inspector_app.forms.library import FormLibrary, load_library
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 
 ITEMS = 60
 RUNS = 30
@@ -122,7 +120,7 @@ def p95(values: list[float]) -> float:
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
-    from inspector_app.gui.style import apply_style
+    from inspector_app.gui.theme import apply_style
 
     apply_style(app)  # the app's font and style sheet, as in the real window
     with tempfile.TemporaryDirectory() as tmp:

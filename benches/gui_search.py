@@ -1,6 +1,6 @@
 """Search-as-you-type in the 主体查询 page over 300,000 businesses: keystroke → results painted.
 
-A data home with ``--rows`` fake Jingmen businesses (services/fake_registry.py) is built once and kept in
+A data home with ``--rows`` fake Jingmen businesses (demo/fake_registry.py) is built once and kept in
 ``--home`` (default: a folder in the temp directory, reused by later runs; building 300,000 takes ~1 min).
 The real :class:`SearchView` runs offscreen at 1190×700. For every keystroke of the typed queries (Chinese
 names character by character, USCC prefixes, pinyin initials, 1–2 character queries) the time from sending
@@ -23,17 +23,16 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
-from inspector_app.gui.pages import widgets  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.fake_registry import generate_businesses  # noqa: E402
+from inspector_app.demo.fake_registry import generate_businesses
+from inspector_app.gui.pages import widgets
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 
 #: What inspectors type: names char by char, short queries, USCC prefixes, pinyin initials.
 QUERIES = [
@@ -56,7 +55,7 @@ BURST_GAP_S = 0.040
 _painted: list[float] = []
 
 
-def _patched_paint(self, event) -> None:  # noqa: ANN001
+def _patched_paint(self, event) -> None:
     widgets.QTableView.paintEvent(self, event)
     _painted.append(time.perf_counter())
 
@@ -75,7 +74,7 @@ def build_home(root: Path, rows: int) -> Services:
     return services
 
 
-def pump(app: QApplication, until, timeout_s: float = 5.0) -> None:  # noqa: ANN001
+def pump(app: QApplication, until, timeout_s: float = 5.0) -> None:
     """Run the event loop until ``until()`` holds. The loop blocks between events (as the real app's event
     loop does), so the search worker gets the GIL at once; a busy-polling loop here would inflate the
     search time several-fold through GIL hand-over delays."""
@@ -97,13 +96,13 @@ def idle(app: QApplication, seconds: float) -> None:
     loop.exec()
 
 
-def send_char(box, ch: str) -> None:  # noqa: ANN001
+def send_char(box, ch: str) -> None:
     key = Qt.Key(ord(ch.upper())) if ch.isascii() and ch.isalnum() else Qt.Key.Key_unknown
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
         QApplication.sendEvent(box, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
 
 
-def measure_typing(app: QApplication, view, queries: list[str], gap: float) -> list[tuple[str, float]]:  # noqa: ANN001
+def measure_typing(app: QApplication, view, queries: list[str], gap: float) -> list[tuple[str, float]]:
     """Latency (ms) from each keystroke to the first paint after its results (all keystrokes when gap is
     long; only the last keystroke of each query for bursts)."""
     shown: list[tuple[str, float]] = []

@@ -10,17 +10,14 @@ import argparse
 import csv
 import json
 import resource
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.fake_registry import generate_businesses  # noqa: E402
+from inspector_app.demo.fake_registry import generate_businesses
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 
 HEADER = [
     "企业名称",

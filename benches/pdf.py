@@ -13,27 +13,23 @@ from __future__ import annotations
 
 import json
 import statistics
-import sys
 import time
 from io import BytesIO
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table
+from specimen import MemoryImages, long_checklist, make_photo, specimen_record
 
-from pypdf import PdfReader  # noqa: E402
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.styles import ParagraphStyle  # noqa: E402
-from reportlab.lib.units import mm  # noqa: E402
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table  # noqa: E402
-
-from inspector_app.core.checklist import Family  # noqa: E402
-from inspector_app.forms.library import load_library  # noqa: E402
-from inspector_app.reports.content import build_report  # noqa: E402
-from inspector_app.reports.fonts import register_fonts  # noqa: E402
-from inspector_app.reports.model import ReportData  # noqa: E402
-from inspector_app.reports.pdf import binary_streams, render_pdf  # noqa: E402
-from inspector_app.reports.specimen import MemoryImages, long_checklist, make_photo, specimen_record  # noqa: E402
-from inspector_app.services.media import prepare_photo  # noqa: E402
+from inspector_app.core.checklist import Family
+from inspector_app.forms.library import load_library
+from inspector_app.reports.content import build_report
+from inspector_app.reports.fonts import register_fonts
+from inspector_app.reports.model import ReportData
+from inspector_app.reports.pdf import binary_streams, render_pdf
+from inspector_app.services.support.media import prepare_photo
 
 ITEMS = 60
 PHOTOS = 6

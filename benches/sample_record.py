@@ -1,6 +1,6 @@
 """Write the docs sample: ``docs/sample-record.pdf`` and page images ``docs/sample-record-p1.png``, ``-p2.png``.
 
-The record is a demo record made through the real services (``services.demo.fill_demo`` in a temporary data
+The record is a demo record made through the real services (``demo.fill.fill_demo`` in a temporary data
 home): the 锅炉 inspection that found a 严重事故隐患 — failures with notes and photos, rectification orders with
 隐患整改“五落实”, inspector and party signatures. Page images are rendered with pypdfium2 (no poppler needed).
 
@@ -11,24 +11,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pypdfium2 as pdfium
+from PIL import Image
+
+from inspector_app.core.clock import FixedClock
+from inspector_app.core.lifecycle import RecordStatus
+from inspector_app.core.summaries import InspectionQuery
+from inspector_app.demo.fill import fill_demo
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import pypdfium2 as pdfium  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from inspector_app.core.clock import FixedClock  # noqa: E402
-from inspector_app.core.lifecycle import RecordStatus  # noqa: E402
-from inspector_app.core.summaries import InspectionQuery  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.demo import fill_demo  # noqa: E402
-
 DOCS = ROOT / "docs"
 TODAY = date(2026, 11, 28)
 

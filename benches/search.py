@@ -15,21 +15,20 @@ import argparse
 import json
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from inspector_app.core.clock import utc_iso  # noqa: E402
-from inspector_app.core.registry import Business  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.fake_registry import generate_businesses  # noqa: E402
-from inspector_app.services.initials import initials  # noqa: E402
+from inspector_app.core.clock import utc_iso
+from inspector_app.core.registry import Business
+from inspector_app.demo.fake_registry import generate_businesses
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
+from inspector_app.services.support.initials import initials
+from inspector_app.storage.store import Store
 
 SCANS = {
     "name_2char": ("name", "%{q}%"),
@@ -39,7 +38,7 @@ SCANS = {
 }
 
 
-def load(services: Services, rows: int) -> tuple[list[str], list[str], list[str]]:
+def load(store: Store, rows: int) -> tuple[list[str], list[str], list[str]]:
     names: list[str] = []
     codes: list[str] = []
     letters: list[str] = []
@@ -52,7 +51,7 @@ def load(services: Services, rows: int) -> tuple[list[str], list[str], list[str]
             letters.append(ini)
             yield business, ini
 
-    services.store.businesses.upsert_many(stream(), utc_iso(services.clock.now()))
+    store.businesses.upsert_many(stream(), utc_iso(datetime.now(UTC)))
     return names, codes, letters
 
 
@@ -101,10 +100,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def all_indexed(services: Services, queries: dict[str, list[str]]) -> bool:
+def all_indexed(store: Store, queries: dict[str, list[str]]) -> bool:
     for group in queries.values():
         for query in group[:20]:
-            for _, plan in services.store.businesses.query_plans(query):
+            for _, plan in store.businesses.query_plans(query):
                 if any(d.startswith("SCAN") and "VIRTUAL TABLE" not in d for d in plan):
                     return False
     return True
@@ -117,12 +116,16 @@ def main() -> None:
     parser.add_argument("--scan-queries", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        services = Services(DataHome(Path(tmp) / "home"))
+        home = DataHome(Path(tmp) / "home")
+        store = Store(
+            home
+        )  # the bench writes and inspects the repository directly, the search goes through services
+        services = Services(home, store=store)
         started = time.perf_counter()
-        names, codes, letters = load(services, args.rows)
+        names, codes, letters = load(store, args.rows)
         print(f"loaded {args.rows} businesses in {time.perf_counter() - started:.1f} s")
         queries = make_queries(names, codes, letters, args.queries)
-        conn = services.store.db.conn
+        conn = store.db.conn
         timings(
             lambda q: services.registry.search(q, 50), [group[0] for group in queries.values()]
         )  # warm-up
@@ -148,8 +151,9 @@ def main() -> None:
                 f"scan p50 {scan_p50[kind]:7.2f} ms (LIMIT 50: {scan_limit_p50[kind]:6.2f} ms) | "
                 f"{speedup[kind]:6.1f}x | mean hits {statistics.mean(hits[kind]):.1f}"
             )
-        indexed = all_indexed(services, queries)
+        indexed = all_indexed(store, queries)
         services.close()
+        store.close()
     rounded = lambda d: {k: round(v, 3) for k, v in d.items()}  # noqa: E731
     result = {
         "bench": "search",

@@ -42,14 +42,14 @@ import os, sys
 from PySide6.QtCore import QTimer
 import inspector_app.gui.startup as startup
 import inspector_app.gui.login as login
-_start, _set_accounts = startup.Session.start, login.LoginDialog.set_accounts
+_start, _set_accounts = startup.LoginFlow.start, login.LoginDialog.set_accounts
 def start(self):
     self.dialog_shown.connect(lambda _d: QTimer.singleShot(0, lambda: print("ready", flush=True)))
     _start(self)
 def set_accounts(self, accounts):
     _set_accounts(self, accounts)
     QTimer.singleShot(0, lambda: (print("accounts", flush=True), os._exit(0)))
-startup.Session.start, login.LoginDialog.set_accounts = start, set_accounts
+startup.LoginFlow.start, login.LoginDialog.set_accounts = start, set_accounts
 from inspector_app.gui.app import main
 main(["--home", sys.argv[1]])
 """
@@ -59,7 +59,7 @@ import sys, time
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from inspector_app.gui.style import apply_style
+from inspector_app.gui.theme import apply_style
 app = QApplication(sys.argv[:1])
 apply_style(app)
 from inspector_app.gui.app import open_services
@@ -83,9 +83,9 @@ UNLAZY = ("reportlab", "openpyxl", "pypinyin")
 def make_demo_home(root: Path) -> None:
     code = (
         "import sys\nfrom pathlib import Path\nfrom PySide6.QtWidgets import QApplication\n"
-        "app = QApplication([])\nfrom inspector_app.gui.app import open_services, demo_setup\n"
+        "app = QApplication([])\nfrom inspector_app.gui.app import open_services, prepare_demo_home\n"
         "from inspector_app.paths import DataHome\n"
-        "print(demo_setup(open_services(DataHome(Path(sys.argv[1])))))\n"
+        "print(prepare_demo_home(open_services(DataHome(Path(sys.argv[1])))))\n"
     )
     subprocess.run([sys.executable, "-c", code, str(root)], check=True, cwd=ROOT, env=_env())
 
@@ -100,7 +100,6 @@ def _env() -> dict[str, str]:
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
 

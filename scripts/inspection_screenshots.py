@@ -17,22 +17,20 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from PySide6.QtCore import QPoint, Qt, QThreadPool
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from PySide6.QtCore import QPoint, Qt, QThreadPool  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from inspector_app.core.records import InspectionType, Inspector  # noqa: E402
-from inspector_app.core.registry import BusinessKind  # noqa: E402
-from inspector_app.gui.inspection.navigation import PageKind  # noqa: E402
-from inspector_app.gui.main_window import MainWindow  # noqa: E402
-from inspector_app.gui.style import apply_style  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from inspector_app.services.demo import fill_demo  # noqa: E402
-from inspector_app.services.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts  # noqa: E402
-from inspector_app.services.demo_scenarios import demo_photo  # noqa: E402
+from inspector_app.core.records import InspectionType, Inspector
+from inspector_app.core.registry import BusinessKind
+from inspector_app.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from inspector_app.demo.fill import fill_demo
+from inspector_app.demo.scenarios import demo_photo
+from inspector_app.gui.inspection.navigation import PageKind
+from inspector_app.gui.main_window import MainWindow
+from inspector_app.gui.theme import apply_style
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
 
 SIZE = (1366, 768)
 
@@ -44,7 +42,7 @@ def settle(app: QApplication, seconds: float = 0.6) -> None:
         time.sleep(0.02)
 
 
-def draw(pad, strokes) -> None:  # noqa: ANN001
+def draw(pad, strokes) -> None:
     for stroke in strokes:
         points = [QPoint(x, y) for x, y in stroke]
         QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
@@ -97,7 +95,7 @@ def main(out: Path) -> None:
     print("已保存：checklist.png、signature.png、finalize.png")
 
 
-def _fill_some(app: QApplication, editor, services, user, record_id: str) -> None:  # noqa: ANN001
+def _fill_some(app: QApplication, editor, services, user, record_id: str) -> None:
     """Answer the first two sections and a failure in the third (note typed, photo added; one note left)."""
     sections = editor.session.checklist.sections
     for section in sections[:2]:
@@ -122,7 +120,7 @@ def _fill_some(app: QApplication, editor, services, user, record_id: str) -> Non
     settle(app, 0.6)
 
 
-def _signatures(app: QApplication, editor) -> None:  # noqa: ANN001
+def _signatures(app: QApplication, editor) -> None:
     panel = editor.show_page(PageKind.SIGNATURES)
     settle(app)
     names = list(panel.inspector_cards)

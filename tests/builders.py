@@ -19,8 +19,11 @@ from inspector_app.core.records import Inspection, InspectionType, Inspector, Pa
 from inspector_app.core.registry import Business, BusinessKind
 from inspector_app.forms.library import FormLibrary
 from inspector_app.forms.rules import Rules
+from inspector_app.services.support.passwords import PasswordHasher
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Jingmen
+#: scrypt with tiny parameters: hashes verify like real ones, in microseconds (inject with ``hasher=``).
+CHEAP_HASHER = PasswordHasher(n=2**4, r=1, p=1)
 USCC_A = make_uscc("91420800MA4F00001")
 USCC_B = make_uscc("92420802MA4F00002")
 

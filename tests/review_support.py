@@ -4,20 +4,15 @@ through the real InspectionService (start → answer → sign → finalize)."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
-from pathlib import Path
 
 from PIL import Image, ImageDraw
 
 from inspector_app.core.accounts import Role, User
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.identifiers import make_uscc
 from inspector_app.core.records import Inspector, SignerRole
 from inspector_app.core.registry import Business, BusinessKind
-from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
 
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 FORM = "food.small_catering"
 PHONE = "13912345678"
 RESPONSIBLE = "王大福"
@@ -28,10 +23,6 @@ BOSS = User("u-boss", "boss", "王审核", Role.SUPERVISOR, badge_no="4208022023
 ADMIN = User("u-admin", "admin", "管理员", Role.ADMIN)
 #: A supervisor who also goes on inspections (may not review his own records).
 FIELD_BOSS = User("u-fboss", "fboss", "赵队长", Role.SUPERVISOR, badge_no="42080220230002")
-
-
-def make_services(root, clock: FixedClock | None = None) -> Services:
-    return Services(DataHome(Path(root)), clock=clock or FixedClock(T0))
 
 
 def add_business(services: Services, name: str = "老王面馆", stem: str = "92420802MA4XXXXX1") -> str:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.paths import resolve_home
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 
 class CliContext:
@@ -18,10 +21,10 @@ class CliContext:
 
     def __init__(self, home: str | None) -> None:
         self.home_arg = home
-        self._services: Any = None
+        self._services: Services | None = None
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         if self._services is None:
             from inspector_app.services.app import Services
 
@@ -47,7 +50,7 @@ def emit_table(rows: Iterable[dict[str, Any]], columns: list[tuple[str, str]]) -
         click.echo("\t".join("" if row.get(key) is None else str(row.get(key)) for key, _ in columns))
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"错误：{message}", err=True)
     sys.exit(code)
 

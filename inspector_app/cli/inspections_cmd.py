@@ -1,4 +1,4 @@
-"""``inspector init``, ``inspector demo`` and ``inspector inspections list|show`` — thin wrappers over services."""
+"""``inspector inspections list|show`` — thin wrappers over services."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 import click
 
 from inspector_app.cli.common import CliContext, emit_json, emit_table, fail, friendly, json_option, pass_ctx
-from inspector_app.core.checklist import Family
 from inspector_app.core.clock import local_display, utc_iso
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import Inspection, content_hash
@@ -119,57 +118,6 @@ def _parse_status(text: str | None) -> RecordStatus | None:
             return status
     options = "、".join(f"{s.value}（{s.label}）" for s in RecordStatus)
     fail(f"未知的记录状态“{text}”，可用：{options}")
-    return None
-
-
-@click.command("init")
-@json_option
-@pass_ctx
-@friendly
-def init(ctx: CliContext, as_json: bool) -> None:
-    """创建（或检查）数据目录和数据库，并显示其位置。"""
-    home = ctx.services.home
-    ctx.services.store.check_integrity()
-    info = {"home": str(home.root), "database": str(home.db_path), "attachments": str(home.attachments_dir)}
-    if as_json:
-        emit_json(info)
-        return
-    click.echo(f"数据目录：{info['home']}\n数据库：{info['database']}\n附件目录：{info['attachments']}")
-    click.echo("数据库完整性检查通过，数据目录已就绪。")
-
-
-@click.command("demo")
-@click.option(
-    "--businesses",
-    default=2000,
-    show_default=True,
-    type=click.IntRange(20, 1_000_000),
-    help="生成的市场主体数量",
-)
-@json_option
-@pass_ctx
-@friendly
-def demo(ctx: CliContext, businesses: int, as_json: bool) -> None:
-    """写入演示数据：荆门五个县市区的市场主体名录，以及三类检查表的演示检查记录。"""
-    from inspector_app.services.demo import fill_demo
-
-    summary = fill_demo(ctx.services, businesses)
-    if as_json:
-        emit_json(summary.to_dict())
-        return
-    b = summary.businesses
-    click.echo(
-        f"市场主体：新增 {b.get('imported', 0)}，更新 {b.get('updated', 0)}，未变 {b.get('unchanged', 0)}；"
-        f"特种设备 {summary.equipment} 台"
-    )
-    if summary.inspections_skipped:
-        click.echo("已有检查记录，未重复生成演示检查。")
-    else:
-        click.echo(f"生成演示检查记录 {summary.inspections_created} 份")
-    click.echo("按状态：" + "，".join(f"{k} {v}" for k, v in summary.by_status.items()))
-    click.echo("按类别：" + "，".join(f"{Family(k).label} {v}" for k, v in summary.by_family.items()))
-    click.echo("按结果：" + "，".join(f"{k} {v}" for k, v in summary.by_verdict.items()))
-    click.echo(f"待回头看任务：{summary.open_followups} 项")
 
 
 @click.group("inspections")
@@ -243,4 +191,4 @@ def _print_record(data: dict[str, Any], record: Inspection) -> None:
         click.echo(f"内容哈希：{data['hash']}（校验{state}）")
 
 
-commands = [init, demo, inspections]
+commands = [inspections]

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
+from inspector_app.cli import (
+    accounts_cmd,
+    demo_cmd,
+    forms_cmd,
+    home_cmd,
+    inspections_cmd,
+    publish_cmd,
+    registry_cmd,
+    report_cmd,
+)
 from inspector_app.cli.common import CliContext
 from inspector_app.version import app_version
 
-#: Modules that each define ``commands``: a list of click commands/groups added to the top level.
-COMMAND_MODULES = [
-    "inspector_app.cli.forms_cmd",
-    "inspector_app.cli.accounts_cmd",
-    "inspector_app.cli.registry_cmd",
-    "inspector_app.cli.report_cmd",
-    "inspector_app.cli.publish_cmd",
-    "inspector_app.cli.inspections_cmd",
+#: Every top-level command and group; each ``*_cmd`` module lists its own in ``commands``.
+COMMANDS: list[click.Command] = [
+    *home_cmd.commands,
+    *demo_cmd.commands,
+    *forms_cmd.commands,
+    *accounts_cmd.commands,
+    *registry_cmd.commands,
+    *inspections_cmd.commands,
+    *report_cmd.commands,
+    *publish_cmd.commands,
 ]
 
 
@@ -69,10 +79,9 @@ def _accept_home_everywhere(command: click.Command) -> None:
         _accept_home_everywhere(sub)
 
 
-for _name in COMMAND_MODULES:
-    for _command in importlib.import_module(_name).commands:
-        _accept_home_everywhere(_command)
-        cli.add_command(_command)
+for _command in COMMANDS:
+    _accept_home_everywhere(_command)
+    cli.add_command(_command)
 
 
 def main() -> None:

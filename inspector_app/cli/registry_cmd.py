@@ -15,7 +15,7 @@ from inspector_app.cli.common import (
     json_option,
     pass_ctx,
 )
-from inspector_app.core.registry import Business, Equipment
+from inspector_app.core.registry import Business, Equipment, business_fields
 
 _COLUMNS = [
     ("uscc", "统一社会信用代码"),
@@ -40,18 +40,7 @@ _limit_option = click.option(
 
 def business_row(business: Business) -> dict[str, Any]:
     """The JSON shape of a business in every registry command."""
-    return {
-        "uscc": business.uscc,
-        "name": business.name,
-        "kind": business.kind.value,
-        "area": business.area,
-        "address": business.address,
-        "responsible": business.responsible,
-        "phone": business.phone,
-        "licence_no": business.licence_no,
-        "risk_grade": business.risk_grade,
-        "credit_score": business.credit_score,
-    }
+    return business_fields(business)
 
 
 def equipment_row(item: Equipment) -> dict[str, Any]:
@@ -130,11 +119,12 @@ def show(ctx: CliContext, uscc: str, as_json: bool) -> None:
     equipment = [equipment_row(e) for e in ctx.services.registry.equipment_of(business.uscc)]
     row = business_row(business)
     if as_json:
-        emit_json({**row, "licensed_on": business.licensed_on, "equipment": equipment})
+        emit_json({**row, "equipment": equipment})
         return
     titles = dict(_COLUMNS) | {"address": "经营地址", "licence_no": "许可证号", "credit_score": "信用分"}
     for key, value in row.items():
-        click.echo(f"{titles[key]}：{'' if value is None else value}")
+        if key in titles:
+            click.echo(f"{titles[key]}：{'' if value is None else value}")
     if equipment:
         click.echo(f"特种设备（{len(equipment)} 台）：")
         emit_table(equipment, _EQUIPMENT_COLUMNS)

@@ -31,7 +31,7 @@ def report(
         if record_id or output:
             fail("--all 不能与记录编号或 -o 同时使用；批量输出请用 --all --out 目录")
         if not out_dir:
-            return fail("批量生成需要指定输出目录：--all --out 目录")
+            fail("批量生成需要指定输出目录：--all --out 目录")
         bar = ProgressBar("生成 PDF", enabled=not as_json)
         try:
             paths = reports.write_all(Path(out_dir), progress=bar)

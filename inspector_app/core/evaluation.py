@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from inspector_app.core.checklist import AnswerType, Checklist, Result
-from inspector_app.core.records import Inspection, SignerRole
+from inspector_app.core.checklist import AnswerType, Checklist, Item, Result
+from inspector_app.core.records import Answer, Inspection, SignerRole
 from inspector_app.core.verdicts import (
     GradeResult,
     GradeRules,
@@ -78,6 +78,33 @@ def evaluate(
     return Evaluation(judged, tally(judged), verdict, allowed_handlings(verdict), grade)
 
 
+@dataclass(frozen=True)
+class FailureEvidence:
+    """What an answer judged 不符合 must carry by its form (``note_when_fail``, ``photo_when_fail``) and
+    what it still lacks. All False for an answer that is not a failure."""
+
+    note_required: bool = False
+    photo_required: bool = False
+    note_missing: bool = False
+    photo_missing: bool = False
+
+    @property
+    def incomplete(self) -> bool:
+        return self.note_missing or self.photo_missing
+
+
+def failure_evidence(item: Item, answer: Answer | None) -> FailureEvidence:
+    """The one statement of the rule "a failed item needs a note / a photo" (editor, preview, finalizing)."""
+    if answer is None or item.judge(answer.value) is not Result.NONCOMPLIANT:
+        return FailureEvidence()
+    return FailureEvidence(
+        note_required=item.note_when_fail,
+        photo_required=item.photo_when_fail,
+        note_missing=item.note_when_fail and not answer.note.strip(),
+        photo_missing=item.photo_when_fail and not answer.photos,
+    )
+
+
 def _answer_problems(checklist: Checklist, record: Inspection) -> list[str]:
     problems: list[str] = []
     values = record.values()
@@ -86,11 +113,10 @@ def _answer_problems(checklist: Checklist, record: Inspection) -> list[str]:
         if item.type is not AnswerType.TEXT and (answer is None or answer.value in (None, "")):
             problems.append(f"{item.code} 尚未作答：{item.text}")
             continue
-        if answer is None or item.judge(answer.value) is not Result.NONCOMPLIANT:
-            continue
-        if item.note_when_fail and not answer.note.strip():
+        evidence = failure_evidence(item, answer)
+        if evidence.note_missing:
             problems.append(f"{item.code} 判定为不符合，需填写问题说明")
-        if item.photo_when_fail and not answer.photos:
+        if evidence.photo_missing:
             problems.append(f"{item.code} 判定为不符合，需拍摄现场照片")
     return problems
 

@@ -27,6 +27,11 @@ class RecordStatus(StrEnum):
     def editable(self) -> bool:
         return self is RecordStatus.DRAFT
 
+    @property
+    def correctable(self) -> bool:
+        """Whether a correction (a new version) may be started from a record in this state."""
+        return self in CORRECTABLE
+
 
 STATUS_LABELS = {
     RecordStatus.DRAFT: "草稿",
@@ -46,6 +51,8 @@ TRANSITIONS: dict[RecordStatus, frozenset[RecordStatus]] = {
 
 #: States a supervisor may decide on.
 REVIEWABLE = frozenset({RecordStatus.FINALIZED, RecordStatus.SYNCED})
+#: States a correction (new version) may start from: the inspector's own finalized record, or one returned.
+CORRECTABLE = frozenset({RecordStatus.FINALIZED, RecordStatus.RETURNED})
 
 
 def can_transition(old: RecordStatus, new: RecordStatus) -> bool:
@@ -62,3 +69,9 @@ def check_editable(status: RecordStatus) -> None:
     """Only drafts change; a finalized record is corrected by a new version."""
     if not status.editable:
         raise LifecycleError(f"记录已{status.label}，不能修改；如需更正，请创建新版本")
+
+
+def check_correctable(status: RecordStatus) -> None:
+    """Only finalized or returned records are corrected by a new version."""
+    if not status.correctable:
+        raise LifecycleError(f"只有已定稿或已退回的记录可以创建新版本（当前为{status.label}）")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 
 class BusinessKind(StrEnum):
@@ -88,6 +89,24 @@ class Business:
     id: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
     licensed_on: date | None = None
+
+
+def business_fields(business: Business) -> dict[str, Any]:
+    """The registry fields of ``business`` as plain, JSON-ready values in the order the registry lists them:
+    the kind as its text, ``licensed_on`` as an ISO date or None (``id`` and ``attributes`` left out)."""
+    return {
+        "uscc": business.uscc,
+        "name": business.name,
+        "kind": business.kind.value,
+        "area": business.area,
+        "address": business.address,
+        "responsible": business.responsible,
+        "phone": business.phone,
+        "licence_no": business.licence_no,
+        "risk_grade": business.risk_grade,
+        "credit_score": business.credit_score,
+        "licensed_on": business.licensed_on.isoformat() if business.licensed_on else None,
+    }
 
 
 @dataclass

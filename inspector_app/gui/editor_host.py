@@ -7,16 +7,19 @@ editor, the forms or Pillow.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from inspector_app.core.accounts import User
 from inspector_app.core.errors import InspectorError
 from inspector_app.gui.pages.widgets import hint_label
+
+if TYPE_CHECKING:
+    from inspector_app.gui.main_window import MainWindow
+    from inspector_app.services.app import Services
 
 EDITOR_KEY = "editor"
 
@@ -33,7 +36,7 @@ class EditorPage(QWidget):
     record_finalized = Signal(str)
     status_message = Signal(str)
 
-    def __init__(self, services: Any, user: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
@@ -79,7 +82,7 @@ class EditorPage(QWidget):
         self.editor = None
 
 
-def _editor_page(window: Any) -> EditorPage:
+def _editor_page(window: MainWindow) -> EditorPage:
     if window.page(EDITOR_KEY) is None:
 
         def create() -> EditorPage:
@@ -95,7 +98,7 @@ def _editor_page(window: Any) -> EditorPage:
     return page
 
 
-def open_record(window: Any, record_id: str, read_only: bool | None = None) -> QWidget | None:
+def open_record(window: MainWindow, record_id: str, read_only: bool | None = None) -> QWidget | None:
     """Show ``record_id`` in the editor page of ``window`` (read-only when asked or not editable)."""
     page = _editor_page(window)
     try:
@@ -107,22 +110,12 @@ def open_record(window: Any, record_id: str, read_only: bool | None = None) -> Q
     return editor
 
 
-def start(window: Any, uscc: str, equipment_code: str = "") -> str | None:
+def start(window: MainWindow, uscc: str, equipment_code: str = "") -> str | None:
     """Run the inspection editor's start dialog for ``uscc``; open the new draft. Returns its id or None."""
-    run = _start_function()
-    if run is None:
-        QMessageBox.information(window, "开始检查", "开始检查的对话框尚未安装。")
-        return None
-    record_id = run(window, window.services, window.user, uscc, equipment_code)
+    from inspector_app.gui.inspection.start_dialog import start_inspection
+
+    record_id = start_inspection(window, window.services, window.user, uscc, equipment_code)
     if record_id:
         window.notify_data_changed()
         open_record(window, record_id)
     return record_id or None
-
-
-def _start_function():  # noqa: ANN202
-    """``start_inspection(parent, services, user, uscc, equipment_code) -> record id | None`` of the editor."""
-    for module in ("inspector_app.gui.inspection.start_dialog", "inspector_app.gui.inspection.start"):
-        if importlib.util.find_spec(module) is not None:
-            return getattr(importlib.import_module(module), "start_inspection", None)
-    return None

@@ -5,6 +5,8 @@ Password checks (scrypt, ~0.5 s on purpose) run in a worker so the window keeps 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +21,9 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.accounts import User
 from inspector_app.gui.workers import run_task
+
+if TYPE_CHECKING:
+    from inspector_app.services.accounts import AccountService
 
 
 def _title(text: str) -> QLabel:
@@ -48,7 +53,9 @@ class LoginDialog(QDialog):
 
     logged_in = Signal(object)
 
-    def __init__(self, accounts, app_subtitle: str = "", parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self, accounts: AccountService | None, app_subtitle: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._accounts = accounts
         self.user: User | None = None
@@ -101,7 +108,7 @@ class LoginDialog(QDialog):
         if accounts is None:
             self.set_waiting("正在打开数据目录…")
 
-    def set_accounts(self, accounts) -> None:  # noqa: ANN001
+    def set_accounts(self, accounts: AccountService) -> None:
         """The account service is ready: enable 登录 (and submit if the user already pressed Enter)."""
         self._accounts = accounts
         self._waiting = ""
@@ -168,7 +175,7 @@ class FirstAdminDialog(QDialog):
 
     admin_created = Signal(object)
 
-    def __init__(self, accounts, home_text: str = "", parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, accounts: AccountService, home_text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._accounts = accounts
         self.user: User | None = None

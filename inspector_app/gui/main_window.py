@@ -6,24 +6,25 @@ Pages talk to the window through their signals (``record_activated``, ``start_re
 ``business_activated``), which the window wires when it creates them.
 
 Hosting the inspection editor (``inspector_app.gui.inspection``) goes through :meth:`open_inspection`
-and :meth:`start_inspection`; both are resolved lazily so start-up never imports the editor.
+and :meth:`start_inspection`; both import :mod:`inspector_app.gui.editor_host` on first use so start-up never
+imports the editor.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -31,6 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.accounts import Role, User
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 ALL_ROLES = frozenset(Role)
 
@@ -63,7 +67,9 @@ class MainWindow(QMainWindow):
     data_changed = Signal()
     closed = Signal()
 
-    def __init__(self, services, user: User, home_text: str = "", parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self, services: Services, user: User, home_text: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
@@ -133,7 +139,13 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "快捷键(&K)", self._show_shortcuts, QKeySequence.StandardKey.HelpContents)
 
-    def _action(self, menu, text: str, slot: Callable[[], object], shortcut=None) -> QAction:  # noqa: ANN001
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -250,25 +262,23 @@ class MainWindow(QMainWindow):
             focus()
 
     def open_business(self, uscc: str) -> None:
+        from inspector_app.gui.pages.registry import RegistryPage
+
         page = self.show_page("registry")
-        if page is not None:
+        if isinstance(page, RegistryPage):
             page.open_business(uscc)
 
     def open_inspection(self, record_id: str, read_only: bool | None = None) -> None:
         """Show a record in the inspection editor (editable if it is a draft the user may edit)."""
-        host = _inspection_host()
-        if host is None:
-            self._editor_missing()
-            return
-        host.open_record(self, record_id, read_only)
+        from inspector_app.gui import editor_host
+
+        editor_host.open_record(self, record_id, read_only)
 
     def start_inspection(self, uscc: str, equipment_code: str = "") -> None:
         """Open the start-inspection dialog for a business (then the new draft in the editor)."""
-        host = _inspection_host()
-        if host is None:
-            self._editor_missing()
-            return
-        host.start(self, uscc, equipment_code)
+        from inspector_app.gui import editor_host
+
+        editor_host.start(self, uscc, equipment_code)
 
     def notify_data_changed(self) -> None:
         """Records changed: tell listeners and refresh the visible page."""
@@ -277,9 +287,6 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str, msecs: int = 5000) -> None:
         self.statusBar().showMessage(text, msecs)
-
-    def _editor_missing(self) -> None:
-        QMessageBox.information(self, "检查记录", "检查记录编辑功能尚未安装。")
 
     # -- account actions -----------------------------------------------------------------------------
 
@@ -295,7 +302,7 @@ class MainWindow(QMainWindow):
         self.hide()
         self.logged_out.emit()
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         editor = self._entries.get("editor")
         if editor is not None and editor.widget is not None:
             close_record = getattr(editor.widget, "close_record", None)
@@ -316,10 +323,3 @@ class MainWindow(QMainWindow):
             "Ctrl+Q　退出程序",
         ]
         QMessageBox.information(self, "快捷键", "\n".join(lines))
-
-
-def _inspection_host():  # noqa: ANN202
-    """The adapter to the inspection editor (:mod:`inspector_app.gui.editor_host`), imported on first use."""
-    if importlib.util.find_spec("inspector_app.gui.editor_host") is None:
-        return None
-    return importlib.import_module("inspector_app.gui.editor_host")

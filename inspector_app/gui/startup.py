@@ -3,12 +3,13 @@
 The login dialog appears before the database is opened (opening imports the storage layer and checks the
 file, a few hundred milliseconds): the data home opens on a worker thread while the user types. A home
 without accounts gets the first-administrator dialog instead; ``--demo`` on an empty home creates the demo
-accounts and data first. After 退出登录 the login dialog comes back.
+accounts and data first (:func:`inspector_app.demo.fill.prepare_demo_home`, which refuses any other home).
+After 退出登录 the login dialog comes back.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -17,36 +18,28 @@ from inspector_app.core.accounts import User
 from inspector_app.gui.workers import run_task
 from inspector_app.paths import DataHome
 
-DEMO_HINT = "演示账号（密码均为 demo1234）：检查员 zhangwei、lina；审核人 chenjing；管理员 admin"
+if TYPE_CHECKING:
+    from inspector_app.demo.fill import DemoSummary
+    from inspector_app.gui.login import FirstAdminDialog, LoginDialog
+    from inspector_app.gui.main_window import MainWindow
+    from inspector_app.services.app import Services
 
 
-def open_services(home: DataHome) -> Any:
+def open_services(home: DataHome) -> Services:
     """The services of ``home`` (creating the folder and database if needed)."""
     from inspector_app.services.app import Services
 
     return Services(home.ensure())
 
 
-def demo_setup(services: Any) -> bool:
-    """On a data home with no accounts and no data: create the demo accounts, then the demo data.
+def prepare_demo_home(services: Services) -> DemoSummary | None:
+    """The demo accounts and data on an empty home (runs on a worker thread; None for any other home)."""
+    from inspector_app.demo.fill import prepare_demo_home as prepare
 
-    Returns False (and changes nothing) for a home that already has accounts or data: demo accounts with a
-    published password must never be added to a real data home.
-    """
-    from inspector_app.core.summaries import InspectionQuery
-    from inspector_app.services.demo import fill_demo_if_empty
-    from inspector_app.services.demo_accounts import ensure_demo_accounts
-
-    if services.accounts.has_users():
-        return False
-    if services.registry.count() or services.inspections.list(InspectionQuery(limit=1)):
-        return False
-    ensure_demo_accounts(services)  # first, so the demo drafts belong to the demo inspectors
-    fill_demo_if_empty(services)
-    return True
+    return prepare(services)
 
 
-class Session(QObject):
+class LoginFlow(QObject):
     """Drives login → main window → logout for one data home. Nothing here blocks the event loop.
 
     Signals: ``window_opened(MainWindow)`` after a login; ``dialog_shown(QDialog)`` whenever the login or
@@ -57,13 +50,13 @@ class Session(QObject):
     dialog_shown = Signal(object)
     ended = Signal()
 
-    def __init__(self, home: DataHome, demo: bool = False, services: Any = None) -> None:
+    def __init__(self, home: DataHome, demo: bool = False, services: Services | None = None) -> None:
         super().__init__()
         self.home = home
         self.demo = demo
         self.services = services
-        self.dialog: Any = None
-        self.window: Any = None
+        self.dialog: LoginDialog | FirstAdminDialog | None = None
+        self.window: MainWindow | None = None
 
     # -- sequence ------------------------------------------------------------------------------------
 
@@ -77,51 +70,62 @@ class Session(QObject):
         self._show_dialog(LoginDialog(None))
         run_task(open_services, self.home, on_finished=self._opened, on_failed=self._failed)
 
-    def _opened(self, services: Any) -> None:
+    def _opened(self, services: Services) -> None:
+        from inspector_app.gui.login import LoginDialog
+
         self.services = services
         if self.demo and not services.accounts.has_users():
-            if hasattr(self.dialog, "set_waiting"):
+            if isinstance(self.dialog, LoginDialog):
                 self.dialog.set_waiting("正在准备演示数据（约 10 秒）…")
-            run_task(demo_setup, services, on_finished=lambda _done: self._ask(), on_failed=self._failed)
+            run_task(
+                prepare_demo_home, services, on_finished=lambda _done: self._ask(), on_failed=self._failed
+            )
             return
         self._ask()
+
+    def _services(self) -> Services:
+        assert self.services is not None, "the data home is not open yet"
+        return self.services
 
     def _failed(self, message: str) -> None:
         QMessageBox.critical(self.dialog, "无法打开数据目录", f"{message}\n\n数据目录：{self.home.root}")
         self._end()
 
-    def make_dialog(self) -> Any:
+    def make_dialog(self) -> LoginDialog | FirstAdminDialog:
         """The first-admin dialog on a home without accounts, else the login dialog (services must be open)."""
         from inspector_app.gui.login import FirstAdminDialog, LoginDialog
 
-        accounts = self.services.accounts
+        accounts = self._services().accounts
         if not accounts.has_users():
             return FirstAdminDialog(accounts, str(self.home.root))
         dialog = LoginDialog(accounts)
         self._demo_hint(dialog)
         return dialog
 
-    def _demo_hint(self, dialog: Any) -> None:
+    def _demo_hint(self, dialog: LoginDialog) -> None:
         if self.demo:
-            from inspector_app.services.demo_accounts import is_demo_home
+            from inspector_app.demo.accounts import DEMO_HINT, is_demo_home
 
-            if is_demo_home(self.services):
+            if is_demo_home(self._services()):
                 dialog.set_hint(DEMO_HINT)
 
     def _ask(self) -> None:
         from inspector_app.gui.login import LoginDialog
 
-        if isinstance(self.dialog, LoginDialog) and self.services.accounts.has_users():
-            self.dialog.set_accounts(self.services.accounts)  # the dialog already on screen
+        accounts = self._services().accounts
+        if isinstance(self.dialog, LoginDialog) and accounts.has_users():
+            self.dialog.set_accounts(accounts)  # the dialog already on screen
             self._demo_hint(self.dialog)
             return
         self._show_dialog(self.make_dialog())
 
-    def _show_dialog(self, dialog: Any) -> None:
+    def _show_dialog(self, dialog: LoginDialog | FirstAdminDialog) -> None:
+        from inspector_app.gui.login import LoginDialog
+
         if self.dialog is not None:
             self._drop_dialog()
         self.dialog = dialog
-        signal = getattr(dialog, "logged_in", None) or dialog.admin_created
+        signal = dialog.logged_in if isinstance(dialog, LoginDialog) else dialog.admin_created
         signal.connect(self.open_window)
         dialog.rejected.connect(self._end)
         dialog.show()
@@ -131,21 +135,24 @@ class Session(QObject):
 
     def _drop_dialog(self) -> None:
         old, self.dialog = self.dialog, None
+        if old is None:
+            return
         old.rejected.disconnect(self._end)
         old.hide()
         old.deleteLater()
 
-    def open_window(self, user: User) -> Any:
+    def open_window(self, user: User) -> MainWindow:
         from inspector_app.gui.main_window import MainWindow
 
         if self.dialog is not None:
             self._drop_dialog()
-        self.window = MainWindow(self.services, user, str(self.home.root))
-        self.window.logged_out.connect(self._logged_out, Qt.ConnectionType.QueuedConnection)
-        self.window.closed.connect(self._end)
-        self.window.show()
-        self.window_opened.emit(self.window)
-        return self.window
+        window = MainWindow(self._services(), user, str(self.home.root))
+        window.logged_out.connect(self._logged_out, Qt.ConnectionType.QueuedConnection)
+        window.closed.connect(self._end)
+        self.window = window
+        window.show()
+        self.window_opened.emit(window)
+        return window
 
     def _logged_out(self) -> None:
         old, self.window = self.window, None

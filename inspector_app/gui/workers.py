@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -101,7 +102,7 @@ class Task(QRunnable):
             result = self.fn(*self.args, **self.kwargs)
         except CancelledError:
             _emit(self.signals.cancelled)
-        except Exception as exc:  # noqa: BLE001 — reported to the UI, never lost
+        except Exception as exc:  # reported to the UI, never lost
             if not isinstance(exc, InspectorError):
                 log.exception("background task %s failed", getattr(self.fn, "__qualname__", self.fn))
             _emit(self.signals.failed, error_message(exc))
@@ -200,8 +201,8 @@ class LatestOnlyRunner(QObject):
             self._run_if_current,
             generation,
             *args,
-            on_finished=lambda result, g=generation: self._deliver(g, result),
-            on_failed=lambda message, g=generation: self._fail(g, message),
+            on_finished=partial(self._deliver, generation),
+            on_failed=partial(self._fail, generation),
             pool=self._pool,
             **kwargs,
         )

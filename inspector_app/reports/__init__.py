@@ -4,6 +4,7 @@
 and how it *looks* are tested separately.
 """
 
-from inspector_app.reports.content import ReportData, build_report, qr_payload
+from inspector_app.reports.content import build_report, qr_payload
+from inspector_app.reports.model import ReportData
 
 __all__ = ["ReportData", "build_report", "qr_payload"]

@@ -15,9 +15,8 @@ from inspector_app.core.checklist import AnswerType, Checklist, Family, Item
 from inspector_app.core.clock import CHINA_TZ, local_display
 from inspector_app.core.records import Attachment, Inspection, RectificationOrder, Signature, SignerRole
 from inspector_app.core.records import content_hash as compute_hash
-from inspector_app.core.verdicts import Grade, GradeRules, catering_grade, judge_answers, tally
+from inspector_app.core.verdicts import Grade, GradeRules, Tally, catering_grade, judge_answers, tally
 from inspector_app.reports.model import (
-    Counts,
     FailedItem,
     GradeBlock,
     HazardBlock,
@@ -147,20 +146,11 @@ def _photos(
     return tuple(photos)
 
 
-def _counts(checklist: Checklist, record: Inspection, attrs: Mapping[str, str]) -> Counts:
-    t = tally(judge_answers(checklist, record.values(), attrs))
-    return Counts(
-        t.checked,
-        t.key_checked,
-        t.general_checked,
-        t.not_applicable,
-        t.unanswered,
-        t.key_failed,
-        t.general_failed,
-    )
+def _counts(checklist: Checklist, record: Inspection, attrs: Mapping[str, str]) -> Tally:
+    return tally(judge_answers(checklist, record.values(), attrs))
 
 
-def counts_text(counts: Counts, key_label: str) -> str:
+def counts_text(counts: Tally, key_label: str) -> str:
     """共检查X项，其中重点项X项、一般项X项；不符合X项（重点项X项：…；一般项X项：…）；不适用X项。"""
     text = f"共检查 {counts.checked} 项，其中{key_label} {counts.key_checked} 项、一般项 {counts.general_checked} 项；"
     if counts.failed:
@@ -169,7 +159,7 @@ def counts_text(counts: Counts, key_label: str) -> str:
             parts.append(f"{key_label} {len(counts.key_failed)} 项：{'、'.join(counts.key_failed)}")
         if counts.general_failed:
             parts.append(f"一般项 {len(counts.general_failed)} 项：{'、'.join(counts.general_failed)}")
-        text += f"不符合 {counts.failed} 项（{'；'.join(parts)}）"
+        text += f"不符合 {len(counts.failed)} 项（{'；'.join(parts)}）"
     else:
         text += "未发现不符合项"
     text += f"；不适用（合理缺项）{counts.not_applicable} 项"
@@ -178,7 +168,7 @@ def counts_text(counts: Counts, key_label: str) -> str:
     return text + "。"
 
 
-def _failed_items(checklist: Checklist, record: Inspection, counts: Counts) -> tuple[FailedItem, ...]:
+def _failed_items(checklist: Checklist, record: Inspection, counts: Tally) -> tuple[FailedItem, ...]:
     failed = []
     for code in (*counts.key_failed, *counts.general_failed):
         item = checklist.item(code)

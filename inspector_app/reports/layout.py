@@ -331,7 +331,7 @@ class StoredImageReader(ImageReader):
         super().__init__(BytesIO(raw))
         self._key = key
 
-    def getRGBData(self) -> bytes:  # noqa: N802 (reportlab API)
+    def getRGBData(self) -> bytes:
         if self.jpeg_fh() is not None:
             self._dataA = None  # a JPEG has no alpha channel (reportlab reads this after getRGBData)
             return f"jpeg:{self._key}".encode()

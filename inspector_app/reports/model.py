@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from inspector_app.core.verdicts import Tally
+
 
 @dataclass(frozen=True)
 class PartyBlock:
@@ -54,23 +56,6 @@ class SectionBlock:
 
     title: str
     rows: tuple[ItemRow, ...]
-
-
-@dataclass(frozen=True)
-class Counts:
-    """共检查X项，其中重点项X项、一般项X项; failed codes listed per kind."""
-
-    checked: int
-    key_checked: int
-    general_checked: int
-    not_applicable: int
-    unanswered: int
-    key_failed: tuple[str, ...]
-    general_failed: tuple[str, ...]
-
-    @property
-    def failed(self) -> int:
-        return len(self.key_failed) + len(self.general_failed)
 
 
 @dataclass(frozen=True)
@@ -166,7 +151,7 @@ class ReportData:
     sections: tuple[SectionBlock, ...]
     key_label: str
     key_short: str
-    counts: Counts
+    counts: Tally  # 共检查X项，其中重点项X项、一般项X项; failed codes per kind (core's own tally)
     counts_text: str
     failed_items: tuple[FailedItem, ...]
     other_findings: str

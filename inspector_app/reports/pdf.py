@@ -163,7 +163,7 @@ class RecordCanvas(Canvas):
         self._pages: list[dict[str, Any]] = []
         self.setDateFormatter(lambda *_: furniture.pdf_date)
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab API)
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

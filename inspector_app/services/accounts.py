@@ -16,7 +16,7 @@ from functools import cached_property
 from inspector_app.core.accounts import Role, User, require_role
 from inspector_app.core.clock import Clock, local_display, parse_utc, utc_iso
 from inspector_app.core.errors import InspectorError, NotFound, PermissionDenied, ValidationError
-from inspector_app.services.passwords import PasswordHasher, check_password_policy
+from inspector_app.services.support.passwords import PasswordHasher, check_password_policy
 from inspector_app.storage.accounts import FailureState
 from inspector_app.storage.store import Store
 
@@ -54,14 +54,14 @@ def wait_text(wait: timedelta) -> str:
 
 def lock_duration(lockouts: int) -> timedelta:
     """Length of the ``lockouts``-th lock-out (1-based): 5 min, 10, 20, … capped at 24 h."""
-    return min(FIRST_LOCK * 2 ** min(max(0, lockouts - 1), 16), MAX_LOCK)
+    return min(FIRST_LOCK * (1 << min(max(0, lockouts - 1), 16)), MAX_LOCK)
 
 
 class AccountService:
     """Use cases on local accounts; ``hasher`` is injectable so tests can use cheap scrypt parameters."""
 
     def __init__(self, store: Store, clock: Clock, hasher: PasswordHasher | None = None) -> None:
-        self.repo = store.accounts
+        self._repo = store.accounts
         self.clock = clock
         self.hasher = hasher or PasswordHasher()
 
@@ -73,25 +73,25 @@ class AccountService:
     # --- queries -----------------------------------------------------------------------------------
 
     def has_users(self) -> bool:
-        return self.repo.count() > 0
+        return self._repo.count() > 0
 
     def exists(self, username: str) -> bool:
         """Whether an account with this user name (any case) exists."""
-        return self.repo.username_taken(username.strip())
+        return self._repo.username_taken(username.strip())
 
     def get(self, user_id: str) -> User:
-        user = self.repo.get(user_id)
+        user = self._repo.get(user_id)
         if user is None:
             raise NotFound(f"账号不存在（编号 {user_id}）")
         return user
 
     def list_users(self, actor: User) -> list[User]:
         require_role(actor, Role.ADMIN)
-        return self.repo.list()
+        return self._repo.list()
 
     def inspectors(self, exclude_id: str = "") -> list[User]:
         """Active inspectors (for picking the co-inspector), without ``exclude_id``."""
-        return [u for u in self.repo.list(Role.INSPECTOR, active_only=True) if u.id != exclude_id]
+        return [u for u in self._repo.list(Role.INSPECTOR, active_only=True) if u.id != exclude_id]
 
     # --- creating accounts -------------------------------------------------------------------------
 
@@ -120,10 +120,10 @@ class AccountService:
         username, display_name, badge = username.strip(), display_name.strip(), badge.strip().upper()
         self._check_profile(username, display_name, role, badge)
         check_password_policy(password, username)
-        if self.repo.username_taken(username):
+        if self._repo.username_taken(username):
             raise ValidationError(f"用户名“{username}”已被使用，请换一个")
         user = User(str(uuid.uuid4()), username, display_name, role, badge, area.strip())
-        self.repo.add(user, self.hasher.hash(password), utc_iso(self.clock.now()))
+        self._repo.add(user, self.hasher.hash(password), utc_iso(self.clock.now()))
         return user
 
     @staticmethod
@@ -145,7 +145,7 @@ class AccountService:
         if not name or not password:
             raise LoginFailed("请输入用户名和密码")
         now = self.clock.now()
-        state = self.repo.failure_state(name)
+        state = self._repo.failure_state(name)
         if state.locked_until and parse_utc(state.locked_until) > now:
             wait = parse_utc(state.locked_until) - now
             raise AccountLocked(
@@ -153,7 +153,7 @@ class AccountService:
                 f"（{local_display(parse_utc(state.locked_until))} 解锁）；忘记密码请联系管理员重置",
                 wait,
             )
-        found = self.repo.credentials(name)
+        found = self._repo.credentials(name)
         stored = found[1] if found else self._dummy_hash
         if found is None or not self.hasher.verify(password, stored):
             self._fail(name, state, now)
@@ -161,9 +161,9 @@ class AccountService:
         user = found[0]
         if not user.active:
             raise LoginFailed("该账号已停用，请联系管理员")
-        self.repo.clear_failures(name)
+        self._repo.clear_failures(name)
         if self.hasher.needs_rehash(stored):
-            self.repo.set_password_hash(user.id, self.hasher.hash(password), utc_iso(now))
+            self._repo.set_password_hash(user.id, self.hasher.hash(password), utc_iso(now))
         return user
 
     def _fail(self, name: str, state: FailureState, now: datetime) -> None:
@@ -172,13 +172,13 @@ class AccountService:
             lockouts = 0
         failures = state.failures + 1
         if failures < MAX_FAILURES:
-            self.repo.save_failure_state(name, FailureState(failures, lockouts, utc_iso(now), ""))
+            self._repo.save_failure_state(name, FailureState(failures, lockouts, utc_iso(now), ""))
             left = MAX_FAILURES - failures
             next_lock = wait_text(lock_duration(lockouts + 1))
             raise LoginFailed(f"用户名或密码错误；再错 {left} 次将锁定 {next_lock}")
         lockouts += 1
         lock = lock_duration(lockouts)
-        self.repo.save_failure_state(name, FailureState(0, lockouts, utc_iso(now), utc_iso(now + lock)))
+        self._repo.save_failure_state(name, FailureState(0, lockouts, utc_iso(now), utc_iso(now + lock)))
         raise AccountLocked(
             f"连续 {MAX_FAILURES} 次用户名或密码错误，账号“{name}”已锁定 {wait_text(lock)}，请稍后重试；"
             "忘记密码请联系管理员重置",
@@ -189,28 +189,33 @@ class AccountService:
 
     def change_password(self, user: User, old_password: str, new_password: str) -> None:
         """A user changes their own password (the old one is required)."""
-        found = self.repo.credentials(user.username)
+        found = self._repo.credentials(user.username)
         if found is None or not self.hasher.verify(old_password, found[1]):
             raise LoginFailed("原密码不正确")
         check_password_policy(new_password, user.username)
-        self.repo.set_password_hash(user.id, self.hasher.hash(new_password), utc_iso(self.clock.now()))
+        self._repo.set_password_hash(user.id, self.hasher.hash(new_password), utc_iso(self.clock.now()))
 
     def reset_password(self, actor: User, user_id: str, new_password: str) -> None:
         """An administrator sets a new password for someone (and lifts a lock-out)."""
         require_role(actor, Role.ADMIN)
         user = self.get(user_id)
         check_password_policy(new_password, user.username)
-        self.repo.set_password_hash(user.id, self.hasher.hash(new_password), utc_iso(self.clock.now()))
-        self.repo.clear_failures(user.username)
+        self._repo.set_password_hash(user.id, self.hasher.hash(new_password), utc_iso(self.clock.now()))
+        self._repo.clear_failures(user.username)
 
     def set_active(self, actor: User, user_id: str, active: bool) -> User:
         require_role(actor, Role.ADMIN)
         user = self.get(user_id)
-        if not active and user.role is Role.ADMIN and user.active and self.repo.count_active(Role.ADMIN) <= 1:
+        if (
+            not active
+            and user.role is Role.ADMIN
+            and user.active
+            and self._repo.count_active(Role.ADMIN) <= 1
+        ):
             raise ValidationError("不能停用最后一个管理员账号")
         if not active and user.id == actor.id:
             raise ValidationError("不能停用当前登录的账号")
-        self.repo.set_active(user.id, active)
+        self._repo.set_active(user.id, active)
         return self.get(user.id)
 
     def update_profile(self, actor: User, user_id: str, display_name: str, badge_no: str, area: str) -> User:
@@ -220,5 +225,5 @@ class AccountService:
         user = self.get(user_id)
         badge = badge_no.strip().upper()
         self._check_profile(user.username, display_name.strip(), user.role, badge)
-        self.repo.update_profile(user.id, display_name.strip(), badge, area.strip())
+        self._repo.update_profile(user.id, display_name.strip(), badge, area.strip())
         return self.get(user.id)

@@ -1,6 +1,8 @@
 """The services facade: one object per data home that the GUI and CLI hold.
 
-Each service is created on first use so a command only loads what it needs (fast CLI start-up).
+Each service is created on first use so a command only loads what it needs (fast CLI start-up). The store
+behind the services is private: entry points ask a service, never a repository (the import rules cannot see
+an attribute chain such as ``services.store.attachments``, so there is none to follow).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from inspector_app.core.clock import Clock, SystemClock
+from inspector_app.core.summaries import InspectionQuery
 from inspector_app.paths import DataHome
 from inspector_app.storage.store import Store
 
@@ -20,20 +23,36 @@ if TYPE_CHECKING:
     from inspector_app.services.registry import RegistryService
     from inspector_app.services.reports import ReportService
     from inspector_app.services.review import ReviewService
+    from inspector_app.services.support.passwords import PasswordHasher
 
 
 class Services:
-    """Entry point: ``Services(resolve_home(arg))``."""
+    """Entry point: ``Services(resolve_home(arg))``.
 
-    def __init__(self, home: DataHome, clock: Clock | None = None, forms: FormLibrary | None = None) -> None:
+    ``clock``, ``forms``, ``hasher`` (password hashing; tests pass cheap parameters) and ``store`` (tests
+    share one with their repository checks) may be injected; each defaults to the real thing.
+    """
+
+    def __init__(
+        self,
+        home: DataHome,
+        clock: Clock | None = None,
+        forms: FormLibrary | None = None,
+        *,
+        hasher: PasswordHasher | None = None,
+        store: Store | None = None,
+    ) -> None:
         self.home = home
         self.clock: Clock = clock or SystemClock()
-        self.store = Store(home)
-        if forms is not None:
-            self.__dict__["forms"] = forms
+        self._store = store if store is not None else Store(home)
+        self._owns_store = store is None
+        self._given_forms = forms
+        self._hasher = hasher
 
     @cached_property
     def forms(self) -> FormLibrary:
+        if self._given_forms is not None:
+            return self._given_forms
         from inspector_app.forms.library import load_library
 
         return load_library()
@@ -42,37 +61,55 @@ class Services:
     def registry(self) -> RegistryService:
         from inspector_app.services.registry import RegistryService
 
-        return RegistryService(self.store, self.clock)
+        return RegistryService(self._store, self.clock)
 
     @cached_property
     def inspections(self) -> InspectionService:
         from inspector_app.services.inspections import InspectionService
 
-        return InspectionService(self.store, self.forms, self.clock)
+        return InspectionService(self._store, self.forms, self.clock)
 
     @cached_property
     def accounts(self) -> AccountService:
         from inspector_app.services.accounts import AccountService
 
-        return AccountService(self.store, self.clock)
+        return AccountService(self._store, self.clock, hasher=self._hasher)
 
     @cached_property
     def review(self) -> ReviewService:
         from inspector_app.services.review import ReviewService
 
-        return ReviewService(self.store, self.forms, self.clock)
+        return ReviewService(self._store, self.forms, self.clock)
 
     @cached_property
     def publish(self) -> PublishService:
         from inspector_app.services.publish import PublishService
 
-        return PublishService(self.store, self.forms, self.clock)
+        return PublishService(self._store, self.forms, self.clock)
 
     @cached_property
     def reports(self) -> ReportService:
         from inspector_app.services.reports import ReportService
 
-        return ReportService(self.store, self.forms, self.clock)
+        return ReportService(self._store, self.forms, self.clock)
+
+    def with_clock(self, clock: Clock) -> Services:
+        """The same data home seen through another clock (the demo dates its visits in the past).
+
+        Shares this object's store, forms and hasher; closing it leaves the store open.
+        """
+        return Services(self.home, clock, self.forms, hasher=self._hasher, store=self._store)
+
+    def is_empty(self) -> bool:
+        """Whether the data home holds nothing yet: no accounts, no businesses, no inspection records."""
+        if self.accounts.has_users() or self.registry.count():
+            return False
+        return not self.inspections.list(InspectionQuery(limit=1))
+
+    def check_integrity(self) -> None:
+        """Full integrity check of the database (slow on big files; ``inspector init`` runs it)."""
+        self._store.check_integrity()
 
     def close(self) -> None:
-        self.store.close()
+        if self._owns_store:
+            self._store.close()

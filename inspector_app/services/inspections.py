@@ -20,7 +20,7 @@ from inspector_app.core.clock import CHINA_TZ, Clock, local_today
 from inspector_app.core.errors import LifecycleError, NotFound, ValidationError
 from inspector_app.core.evaluation import Evaluation, blocking_problems, evaluate
 from inspector_app.core.identifiers import normalize_code
-from inspector_app.core.lifecycle import RecordStatus, check_editable
+from inspector_app.core.lifecycle import RecordStatus, check_correctable, check_editable
 from inspector_app.core.records import (
     Answer,
     Attachment,
@@ -37,8 +37,8 @@ from inspector_app.core.records import (
 from inspector_app.core.summaries import FollowUp, FollowUpStatus, InspectionQuery, InspectionSummary
 from inspector_app.core.verdicts import Handling
 from inspector_app.forms.library import FormLibrary
-from inspector_app.services import inspection_checks as checks
-from inspector_app.services.device import Device, load_device
+from inspector_app.services.support import inspection_checks as checks
+from inspector_app.services.support.device import Device, load_device
 from inspector_app.storage.store import Store
 
 #: Days ahead that count as "due soon" on the home screen.
@@ -56,8 +56,8 @@ class InspectionService:
     """Use cases on inspection records; the GUI and CLI call these, never the repositories."""
 
     def __init__(self, store: Store, forms: FormLibrary, clock: Clock) -> None:
-        self.store = store
-        self.repo = store.inspections
+        self._store = store
+        self._repo = store.inspections
         self.forms = forms
         self.clock = clock
         self._device: Device | None = None
@@ -68,7 +68,7 @@ class InspectionService:
     @property
     def device(self) -> Device:
         if self._device is None:
-            self._device = load_device(Path(self.store.home.device_file))
+            self._device = load_device(Path(self._store.home.device_file))
         return self._device
 
     def _now(self) -> datetime:
@@ -86,13 +86,13 @@ class InspectionService:
         to a single statement. Status is not re-read: the store's triggers refuse writes to non-drafts."""
         pinned = self._pinned.get(inspection_id)
         if pinned is None:
-            head = self.repo.summary(inspection_id)
+            head = self._repo.summary(inspection_id)
             check_editable(head.status)
             pinned = self._pinned[inspection_id] = (head.form_id, head.form_version)
         return self.forms.get(*pinned)
 
     def _draft(self, inspection_id: str) -> tuple[InspectionSummary, Checklist]:
-        head = self.repo.summary(inspection_id)
+        head = self._repo.summary(inspection_id)
         check_editable(head.status)
         return head, self.checklist_of(head)
 
@@ -118,12 +118,12 @@ class InspectionService:
         crew = checks.check_inspectors(inspectors)
         kind = checks.parse_inspection_type(inspection_type)
         code = normalize_code(uscc)
-        business = self.store.businesses.get(code)
+        business = self._store.businesses.get(code)
         if business is None:
             raise NotFound(f"主体名录中没有统一社会信用代码为 {code} 的主体；请先导入或登记该主体")
         checklist = self.forms.get(form_id)
         equipment_code = normalize_code(equipment_code)
-        equipment = checks.find_equipment(self.store.businesses.equipment_of(code), equipment_code, business)
+        equipment = checks.find_equipment(self._store.businesses.equipment_of(code), equipment_code, business)
         checks.check_applies(checklist, business, equipment)
         record = Inspection(
             id=str(uuid.uuid4()),
@@ -139,17 +139,25 @@ class InspectionService:
             created_by=actor.id,
             device_id=self.device.id,
         )
-        self.repo.create(record, family=checklist.family.value)
-        return self.repo.load(record.id)
+        self._repo.create(record, family=checklist.family.value)
+        return self._repo.load(record.id)
 
     def get(self, inspection_id: str) -> Inspection:
-        return self.repo.load(inspection_id)
+        return self._repo.load(inspection_id)
+
+    def answer_of(self, inspection_id: str, code: str) -> Answer | None:
+        """The stored answer to one item (value, result, note, photos), or None when never answered."""
+        return self._repo.answer(inspection_id, code)
+
+    def attachment_bytes(self, sha256: str) -> bytes:
+        """A stored photo or signature image, verified against its hash (a file read: fine off the UI thread)."""
+        return bytes(self._store.attachments.get_bytes(sha256))
 
     def list(self, query: InspectionQuery | None = None) -> builtins.list[InspectionSummary]:
-        return self.repo.list(query)
+        return self._repo.list(query)
 
     def versions(self, inspection_id: str) -> builtins.list[InspectionSummary]:
-        return self.repo.versions(inspection_id)
+        return self._repo.versions(inspection_id)
 
     # -- answering (autosaved) ------------------------------------------------------------------------------
 
@@ -168,14 +176,14 @@ class InspectionService:
                 raise ValidationError(problem)
         result = item.judge(value)
         answer = Answer(code, value or None, result, note or "", answered_at=self._now())
-        self.repo.save_answer(inspection_id, answer, keep_note=note is None)
+        self._repo.save_answer(inspection_id, answer, keep_note=note is None)
         return result
 
     def set_note(self, actor: User, inspection_id: str, code: str, note: str) -> None:
         require_role(actor, Role.INSPECTOR)
         _, checklist = self._draft(inspection_id)
         self._item_exists(checklist, code)
-        self.repo.save_note(inspection_id, code, note.strip())
+        self._repo.save_note(inspection_id, code, note.strip())
 
     def attach_photo(
         self, actor: User, inspection_id: str, code: str, source: str | Path | bytes
@@ -184,17 +192,19 @@ class InspectionService:
         require_role(actor, Role.INSPECTOR)
         _, checklist = self._draft(inspection_id)
         self._item_exists(checklist, code)
-        from inspector_app.services.media import prepare_photo  # Pillow loads only when photos are added
+        from inspector_app.services.support.media import (
+            prepare_photo,  # Pillow loads only when photos are added
+        )
 
         image = prepare_photo(source)
-        attachment = self.store.attachments.put(image.data, "photo", image.mime, image.width, image.height)
-        self.repo.add_photo(inspection_id, code, attachment.sha256)
+        attachment = self._store.attachments.put(image.data, "photo", image.mime, image.width, image.height)
+        self._repo.add_photo(inspection_id, code, attachment.sha256)
         return attachment
 
     def remove_photo(self, actor: User, inspection_id: str, code: str, sha256: str) -> None:
         require_role(actor, Role.INSPECTOR)
         self._draft(inspection_id)
-        self.repo.remove_photo(inspection_id, code, sha256)
+        self._repo.remove_photo(inspection_id, code, sha256)
 
     def set_details(
         self,
@@ -216,7 +226,7 @@ class InspectionService:
             "recusal_requested": recusal_requested,
         }
         fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in given.items() if v is not None}
-        self.repo.update_details(inspection_id, **fields)
+        self._repo.update_details(inspection_id, **fields)
 
     def set_handling(self, actor: User, inspection_id: str, handling: Handling | str) -> None:
         """Choose the handling (needed when the verdict offers a choice, i.e. 不符合)."""
@@ -226,7 +236,7 @@ class InspectionService:
         if handling not in [h.value for h in allowed]:
             options = "、".join(h.value for h in allowed)
             raise ValidationError(f"处理措施“{handling}”不适用于当前结果，可选：{options}")
-        self.repo.update_details(inspection_id, handling=str(handling))
+        self._repo.update_details(inspection_id, handling=str(handling))
 
     # -- orders and signatures -----------------------------------------------------------------------------
 
@@ -243,18 +253,18 @@ class InspectionService:
         require_role(actor, Role.INSPECTOR)
         _, checklist = self._draft(inspection_id)
         self._item_exists(checklist, item_code)
-        stored = self.repo.answer(inspection_id, item_code)
+        stored = self._repo.answer(inspection_id, item_code)
         if stored is None or stored.result is not Result.NONCOMPLIANT:
             raise ValidationError(f"{item_code} 未判定为不符合，不能下达整改要求")
         checks.check_order(checklist, item_code, requirement, deadline, hazard, self._today())
         order = RectificationOrder(str(uuid.uuid4()), item_code, requirement.strip(), deadline, hazard)
-        self.repo.add_order(inspection_id, order)
+        self._repo.add_order(inspection_id, order)
         return order
 
     def remove_order(self, actor: User, inspection_id: str, order_id: str) -> None:
         require_role(actor, Role.INSPECTOR)
         self._draft(inspection_id)
-        self.repo.remove_order(inspection_id, order_id)
+        self._repo.remove_order(inspection_id, order_id)
 
     def sign(
         self, actor: User, inspection_id: str, role: SignerRole | str, signer_name: str, png: bytes
@@ -266,24 +276,24 @@ class InspectionService:
         name = signer_name.strip()
         if not name:
             raise ValidationError("请填写签名人姓名")
-        record = self.repo.load(inspection_id)
+        record = self._repo.load(inspection_id)
         if role is SignerRole.INSPECTOR and name not in {i.name for i in record.inspectors}:
             raise ValidationError(f"“{name}”不是本记录的执法人员，不能以执法人员身份签名")
-        from inspector_app.services.media import prepare_signature
+        from inspector_app.services.support.media import prepare_signature
 
         image = prepare_signature(png)
-        attachment = self.store.attachments.put(
+        attachment = self._store.attachments.put(
             image.data, "signature", image.mime, image.width, image.height
         )
         signature = Signature(role, name, attachment.sha256, signed_at=self._now())
-        self.repo.save_signature(inspection_id, signature)
+        self._repo.save_signature(inspection_id, signature)
         return signature
 
     def refuse_signature(self, actor: User, inspection_id: str, reason: str, witness_name: str) -> Signature:
         """The party refuses to sign: the reason and a witness (not one of the inspectors) are recorded."""
         require_role(actor, Role.INSPECTOR)
         self._draft(inspection_id)
-        record = self.repo.load(inspection_id)
+        record = self._repo.load(inspection_id)
         if not reason.strip():
             raise ValidationError("当事人拒绝签名时，须注明拒签原因")
         if not witness_name.strip():
@@ -295,12 +305,17 @@ class InspectionService:
             SignerRole.PARTY, signer, refused=True, refusal_reason=reason.strip(),
             witness_name=witness_name.strip(), signed_at=self._now(),
         )  # fmt: skip
-        self.repo.save_signature(inspection_id, signature)
+        self._repo.save_signature(inspection_id, signature)
         return signature
 
     # -- evaluation and finalization -----------------------------------------------------------------------
 
-    def _evaluate(self, record: Inspection, checklist: Checklist) -> Evaluation:
+    def evaluate_record(self, record: Inspection, checklist: Checklist | None = None) -> Evaluation:
+        """Tally, verdict, allowed handlings and (量化分级 checklists) grade of ``record`` as it stands.
+
+        The one place the rules are applied: finalizing stores exactly what the editor previewed with this.
+        """
+        checklist = checklist or self.checklist_of(record)
         return evaluate(
             checklist,
             record.values(),
@@ -313,23 +328,22 @@ class InspectionService:
         )
 
     def evaluate(self, inspection_id: str) -> Evaluation:
-        """Tally, verdict, allowed handlings and (量化分级 checklists) grade of the current answers."""
-        record = self.repo.load(inspection_id)
-        return self._evaluate(record, self.checklist_of(record))
+        """:meth:`evaluate_record` of the stored record."""
+        return self.evaluate_record(self._repo.load(inspection_id))
 
     def missing(self, inspection_id: str) -> builtins.list[str]:
         """What still blocks finalizing, in Chinese (empty when the record can be finalized)."""
-        record = self.repo.load(inspection_id)
+        record = self._repo.load(inspection_id)
         checklist = self.checklist_of(record)
-        return blocking_problems(checklist, record, self._evaluate(record, checklist))
+        return blocking_problems(checklist, record, self.evaluate_record(record, checklist))
 
     def finalize(self, actor: User, inspection_id: str, handling: Handling | str | None = None) -> Inspection:
         """Seal the record: verdict/grade stored, document number, content hash, follow-ups. Irreversible."""
         require_role(actor, Role.INSPECTOR)
-        record = self.repo.load(inspection_id)
+        record = self._repo.load(inspection_id)
         check_editable(record.status)
         checklist = self.checklist_of(record)
-        evaluation = self._evaluate(record, checklist)
+        evaluation = self.evaluate_record(record, checklist)
         if handling is not None:
             if handling not in [h.value for h in evaluation.handlings]:
                 options = "、".join(h.value for h in evaluation.handlings)
@@ -343,7 +357,7 @@ class InspectionService:
         if problems:
             raise ValidationError("尚不能定稿：" + "；".join(problems))
         self._seal(record, evaluation)
-        return self.repo.load(inspection_id)
+        return self._repo.load(inspection_id)
 
     def _seal(self, record: Inspection, evaluation: Evaluation) -> None:
         record.verdict = evaluation.verdict.value
@@ -353,7 +367,7 @@ class InspectionService:
         record.finalized_at = self._now()
         record.device_id = self.device.id
         year = record.finalized_at.astimezone(CHINA_TZ).year
-        record.document_no = self.repo.next_document_no(self.device.document_series(year))
+        record.document_no = self._repo.next_document_no(self.device.document_series(year))
         canonical = canonical_bytes(record).decode()
         followups = [
             FollowUp(
@@ -369,15 +383,14 @@ class InspectionService:
             for order in record.orders
         ]
         closing = record.business.uscc if record.inspection_type is InspectionType.FOLLOW_UP else ""
-        self.repo.finalize(record, canonical, content_hash(record), followups, close_followups_of=closing)
+        self._repo.finalize(record, canonical, content_hash(record), followups, close_followups_of=closing)
 
     def new_version(self, actor: User, inspection_id: str) -> Inspection:
         """A correction: a new draft copying answers and orders (not signatures), version + 1."""
         require_role(actor, Role.INSPECTOR)
-        old = self.repo.load(inspection_id)
-        if old.status not in (RecordStatus.FINALIZED, RecordStatus.RETURNED):
-            raise LifecycleError(f"只有已定稿或已退回的记录可以创建新版本（当前为{old.status.label}）")
-        newer = self.repo.successor(inspection_id)
+        old = self._repo.load(inspection_id)
+        check_correctable(old.status)
+        newer = self._repo.successor(inspection_id)
         if newer is not None:
             raise LifecycleError(f"该记录已有新版本（{newer}），请在最新版本上修改")
         draft = replace(
@@ -399,28 +412,39 @@ class InspectionService:
             finalized_at=None,
             content_hash="",
         )
-        self.repo.create(draft, family=self.checklist_of(old).family.value)
-        return self.repo.load(draft.id)
+        self._repo.create(draft, family=self.checklist_of(old).family.value)
+        return self._repo.load(draft.id)
 
     def delete_draft(self, actor: User, inspection_id: str) -> None:
         require_role(actor, Role.INSPECTOR)
         self._draft(inspection_id)
-        self.repo.delete_draft(inspection_id)
+        self._repo.delete_draft(inspection_id)
         self._pinned.pop(inspection_id, None)
 
     # -- home-screen tasks ---------------------------------------------------------------------------------
 
     def drafts(self, actor: User) -> builtins.list[InspectionSummary]:
-        return self.repo.drafts(actor.id)
+        return self._repo.drafts(actor.id)
 
     def followups_due(self, today: date | None = None, days: int = DUE_SOON_DAYS) -> builtins.list[FollowUp]:
         """Open 回头看 tasks due from ``today`` to ``today + days``."""
         day = today or self._today()
-        return self.repo.followups(
+        return self._repo.followups(
             status=FollowUpStatus.OPEN.value, due_from=day, due_to=day + timedelta(days=days)
         )
 
     def overdue_orders(self, today: date | None = None) -> builtins.list[FollowUp]:
         """Open 回头看 tasks whose deadline has passed."""
         day = today or self._today()
-        return self.repo.followups(status=FollowUpStatus.OPEN.value, due_to=day - timedelta(days=1))
+        return self._repo.followups(status=FollowUpStatus.OPEN.value, due_to=day - timedelta(days=1))
+
+    def open_followups(self, uscc: str = "") -> builtins.list[FollowUp]:
+        """Every open 回头看 task (of one business when ``uscc`` is given), by deadline."""
+        code = normalize_code(uscc) if uscc else ""
+        return self._repo.followups(status=FollowUpStatus.OPEN.value, uscc=code)
+
+    # -- after finalizing ----------------------------------------------------------------------------------
+
+    def mark_synced(self, inspection_id: str) -> None:
+        """Record that headquarters holds this finalized record (``finalized → synced``, checked in core)."""
+        self._repo.set_status(inspection_id, RecordStatus.SYNCED)

@@ -101,7 +101,7 @@ class PublishService:
     """Selects publishable results and writes them as CSV or XLSX."""
 
     def __init__(self, store: Store, forms: FormLibrary, clock: Clock) -> None:
-        self.store = store
+        self._store = store
         self.forms = forms
         self.clock = clock
 
@@ -125,7 +125,7 @@ class PublishService:
         found: list[InspectionSummary] = []
         for status in statuses:
             query = InspectionQuery(status=status, date_from=date_from, date_to=date_to)
-            found += self.store.inspections.list(query)
+            found += self._store.inspections.list(query)
         found.sort(key=lambda s: (s.started_at, s.document_no, s.id))
         return [self._row(s) for s in found]
 

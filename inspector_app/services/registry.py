@@ -16,9 +16,9 @@ from inspector_app.core.clock import Clock, utc_iso
 from inspector_app.core.errors import NotFound, ValidationError
 from inspector_app.core.identifiers import equipment_code_problem, normalize_code, uscc_problem
 from inspector_app.core.registry import Business, Equipment
-from inspector_app.services.importer import open_registry_file
-from inspector_app.services.initials import initials
-from inspector_app.services.registry_rows import parse_row
+from inspector_app.services.support.importer import open_registry_file
+from inspector_app.services.support.initials import initials
+from inspector_app.services.support.registry_validation import check_business
 from inspector_app.storage.store import Store
 
 if TYPE_CHECKING:
@@ -48,32 +48,16 @@ class ImportReport:
         }
 
 
-def _business_values(business: Business) -> dict[str, Any]:
-    return {
-        "name": business.name,
-        "uscc": business.uscc,
-        "kind": business.kind.value,
-        "address": business.address,
-        "responsible": business.responsible,
-        "phone": business.phone,
-        "licence_no": business.licence_no,
-        "area": business.area,
-        "risk_grade": business.risk_grade,
-        "credit_score": "" if business.credit_score is None else str(business.credit_score),
-        "licensed_on": business.licensed_on,
-    }
-
-
 class RegistryService:
     """The registry of businesses for one data home."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
-        self.store = store
+        self._store = store
         self.clock = clock
 
     @property
     def _repo(self) -> BusinessRepository:
-        return self.store.businesses
+        return self._store.businesses
 
     # -- reads -------------------------------------------------------------------------------------------
 
@@ -116,7 +100,7 @@ class RegistryService:
 
     def validated(self, business: Business) -> Business:
         """A normalised copy of ``business``; :class:`ValidationError` naming every problem otherwise."""
-        parsed = parse_row(0, _business_values(business))
+        parsed = check_business(business)
         if parsed.business is None:
             raise ValidationError(f"市场主体「{business.name}」信息有误：{parsed.reason}。请改正后再保存。")
         return replace(parsed.business, id=business.id, attributes=dict(business.attributes))
@@ -146,7 +130,7 @@ class RegistryService:
     # -- import ------------------------------------------------------------------------------------------
 
     def import_file(self, path: str | Path, progress: Progress | None = None) -> ImportReport:
-        """Import a CSV/XLSX registry in one transaction (see :mod:`inspector_app.services.importer`).
+        """Import a CSV/XLSX registry in one transaction (see :mod:`inspector_app.services.support.importer`).
 
         Invalid rows are reported and skipped; a USCC repeated in the file is imported once (first row) and
         reported; existing businesses are updated by USCC (only the columns the file has).

@@ -32,12 +32,12 @@ class ReportService:
     """Turns finalized records into PDF bytes or files; never changes a record."""
 
     def __init__(self, store: Store, forms: FormLibrary, clock: Clock) -> None:
-        self.store = store
+        self._store = store
         self.forms = forms
         self.clock = clock
 
     def _record(self, record_id: str) -> Inspection:
-        record = self.store.inspections.load(record_id)
+        record = self._store.inspections.load(record_id)
         if record.status not in PRINTABLE:
             raise LifecycleError(f"记录 {record_id} 还是草稿，不能生成 PDF；请先完成检查并定稿")
         if not record.content_hash or content_hash(record) != record.content_hash:
@@ -51,14 +51,14 @@ class ReportService:
         """The printed content of a finalized record (what :meth:`render` lays out)."""
         record = self._record(record_id)
         checklist = self.forms.get(record.form_id, record.form_version)
-        attachments = self.store.attachments.get_many(sorted(record.attachments))
+        attachments = self._store.attachments.get_many(sorted(record.attachments))
         return build_report(record, checklist, attachments=attachments, grade_rules=self.forms.grade_rules)
 
     def render(self, record_id: str) -> bytes:
         """PDF bytes of a finalized (or synced, approved, returned) record."""
         from inspector_app.reports.pdf import render_pdf  # reportlab is loaded only when printing
 
-        return render_pdf(self.data(record_id), self.store.attachments.get_bytes)
+        return render_pdf(self.data(record_id), self._store.attachments.get_bytes)
 
     def write(self, record_id: str, path: str | os.PathLike[str]) -> Path:
         """Render to ``path`` atomically (a half-written PDF never appears under the final name)."""
@@ -68,8 +68,8 @@ class ReportService:
 
     def default_path(self, record_id: str) -> Path:
         """Where the GUI puts a record's PDF: ``<home>/reports/<文书编号>.pdf``."""
-        summary = self.store.inspections.summary(record_id)
-        return self.store.home.reports_dir / file_name(summary.document_no, record_id)
+        summary = self._store.inspections.summary(record_id)
+        return self._store.home.reports_dir / file_name(summary.document_no, record_id)
 
     def export(self, record_id: str) -> Path:
         """Write the record's PDF to :meth:`default_path` (for "生成/打印 PDF") and return the path."""
@@ -79,7 +79,7 @@ class ReportService:
         """(id, 文书编号) of every record that can be printed, oldest first."""
         found = []
         for status in PRINTABLE:
-            found += self.store.inspections.list(InspectionQuery(status=status))
+            found += self._store.inspections.list(InspectionQuery(status=status))
         found.sort(key=lambda s: (s.started_at, s.id))
         return [(s.id, s.document_no) for s in found]
 

@@ -27,7 +27,7 @@ class ReviewService:
     """Review operations; every decision checks the actor's role in here, not only in the GUI."""
 
     def __init__(self, store: Store, forms: FormLibrary, clock: Clock) -> None:
-        self.store = store
+        self._store = store
         self.forms = forms
         self.clock = clock
 
@@ -36,7 +36,7 @@ class ReviewService:
     def queue(self, actor: User | None) -> list[QueueItem]:
         """Records awaiting review (已定稿/已同步), oldest first, with the checklist title filled in."""
         require_role(actor, Role.SUPERVISOR)
-        return [replace(item, form_title=self._form_title(item)) for item in self.store.reviews.queue()]
+        return [replace(item, form_title=self._form_title(item)) for item in self._store.reviews.queue()]
 
     def approve(self, actor: User | None, record_id: str, comment: str = "") -> ReviewEvent:
         """Approve a record awaiting review; ``comment`` is optional."""
@@ -53,7 +53,7 @@ class ReviewService:
         comment = comment.strip()
         if len(comment) > MAX_COMMENT_LENGTH:
             raise ValidationError(f"审核意见过长（{len(comment)} 字），请控制在 {MAX_COMMENT_LENGTH} 字以内")
-        record = self.store.inspections.load(record_id)
+        record = self._store.inspections.load(record_id)
         inspector_ids = {i.user_id for i in record.inspectors if i.user_id}
         if user.id in inspector_ids or (record.created_by and record.created_by == user.id):
             raise PermissionDenied(
@@ -68,25 +68,25 @@ class ReviewService:
             comment=comment,
             decided_at=self.clock.now(),
         )
-        self.store.reviews.add_event(event)
+        self._store.reviews.add_event(event)
         return event
 
     # -- everyone ------------------------------------------------------------------------------------------
 
     def events(self, record_id: str) -> list[ReviewEvent]:
         """Decisions on this record version, oldest first."""
-        self.store.inspections.summary(record_id)  # NotFound for an unknown id
-        return self.store.reviews.events_for(record_id)
+        self._store.inspections.summary(record_id)  # NotFound for an unknown id
+        return self._store.reviews.events_for(record_id)
 
     def history(self, record_id: str) -> list[ReviewEvent]:
         """Decisions on every version of the record's chain (v1 returned, v2 approved, …), oldest first."""
-        ids = [s.id for s in self.store.inspections.versions(record_id)]
-        return self.store.reviews.events_for_many(ids)
+        ids = [s.id for s in self._store.inspections.versions(record_id)]
+        return self._store.reviews.events_for_many(ids)
 
     def returned_to_me(self, actor: User | None) -> list[ReturnedRecord]:
         """Records returned to ``actor`` (as creator or listed inspector) and not yet corrected and finalized."""
         user = require_role(actor, Role.INSPECTOR, Role.SUPERVISOR, Role.ADMIN)
-        return self.store.reviews.returned_for(user.id, user.display_name)
+        return self._store.reviews.returned_for(user.id, user.display_name)
 
     # -- helpers -------------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
+from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType, business_fields
 from inspector_app.storage.search_sql import SearchStep, name_grams, search_steps
 from inspector_app.storage.transactions import transaction
 
@@ -52,19 +52,10 @@ class UpsertOutcome(StrEnum):
 
 
 def _to_columns(business: Business) -> dict[str, Any]:
-    return {
-        "name": business.name,
-        "kind": str(business.kind),
-        "address": business.address,
-        "area": business.area,
-        "responsible": business.responsible,
-        "phone": business.phone,
-        "licence_no": business.licence_no,
-        "risk_grade": business.risk_grade,
-        "credit_score": business.credit_score,
-        "attributes": json.dumps(business.attributes, ensure_ascii=False, sort_keys=True),
-        "licensed_on": business.licensed_on.isoformat() if business.licensed_on else None,
-    }
+    columns = business_fields(business)
+    del columns["uscc"]  # the key, written apart
+    columns["attributes"] = json.dumps(business.attributes, ensure_ascii=False, sort_keys=True)
+    return columns
 
 
 def _to_business(row: Any) -> Business:

@@ -23,7 +23,7 @@ from inspector_app.core.lifecycle import RecordStatus, check_editable, check_tra
 from inspector_app.core.records import Answer, Inspection, RectificationOrder, Signature
 from inspector_app.core.records import content_hash as compute_hash
 from inspector_app.core.summaries import FollowUp, InspectionQuery, InspectionSummary
-from inspector_app.storage import inspection_rows as rows
+from inspector_app.storage import inspection_sql as rows
 from inspector_app.storage.db import StorageError
 from inspector_app.storage.schema_inspections import FROZEN_MESSAGE, TRANSITION_MESSAGE
 from inspector_app.storage.transactions import transaction
@@ -83,12 +83,31 @@ class InspectionRepository:
             self.db.conn.execute(rows.UPSERT_ANSWER, params)
 
     def answer(self, inspection_id: str, code: str) -> Answer | None:
-        """One stored answer (value, result, note; photos not included)."""
-        row = self.db.execute(
-            "SELECT value, result, note FROM answers WHERE inspection_id = ? AND code = ?",
-            [inspection_id, code],
-        ).fetchone()
-        return None if row is None else Answer(code, row[0], Result(row[1]) if row[1] else None, row[2])
+        """One stored answer as :meth:`load` reads it (value, result, note, photos, time); None if none."""
+        return self._answers(inspection_id, code).get(code)
+
+    def _answers(self, inspection_id: str, code: str | None = None) -> dict[str, Answer]:
+        """The answers of a record (or its answer to ``code``), photos in their order."""
+        where, params = "WHERE inspection_id = ?", [inspection_id]
+        if code is not None:
+            where, params = f"{where} AND code = ?", [inspection_id, code]
+        answers: dict[str, Answer] = {}
+        for item_code, value, result, note, answered_at in self.db.execute(
+            f"SELECT code, value, result, note, answered_at FROM answers {where} ORDER BY code", params
+        ):
+            answers[item_code] = Answer(
+                item_code,
+                value,
+                Result(result) if result else None,
+                note,
+                [],
+                parse_utc(answered_at) if answered_at else None,
+            )
+        for item_code, sha in self.db.execute(
+            f"SELECT code, sha256 FROM answer_photos {where} ORDER BY code, position", params
+        ):
+            answers.setdefault(item_code, Answer(item_code)).photos.append(sha)
+        return answers
 
     def save_note(self, inspection_id: str, code: str, note: str) -> None:
         with translated_errors():
@@ -232,23 +251,7 @@ class InspectionRepository:
         if row is None:
             raise NotFound(f"找不到检查记录 {inspection_id}")
         record = rows.inspection_from_row(row)
-        for code, value, result, note, answered_at in self.db.execute(
-            "SELECT code, value, result, note, answered_at FROM answers WHERE inspection_id = ? ORDER BY code",
-            [inspection_id],
-        ):
-            record.answers[code] = Answer(
-                code,
-                value,
-                Result(result) if result else None,
-                note,
-                [],
-                parse_utc(answered_at) if answered_at else None,
-            )
-        for code, sha in self.db.execute(
-            "SELECT code, sha256 FROM answer_photos WHERE inspection_id = ? ORDER BY code, position",
-            [inspection_id],
-        ):
-            record.answers.setdefault(code, Answer(code)).photos.append(sha)
+        record.answers = self._answers(inspection_id)
         record.orders = [
             rows.order_from_row(r)
             for r in self.db.execute(

@@ -17,7 +17,7 @@ from inspector_app.core.clock import parse_utc, utc_iso
 from inspector_app.core.errors import LifecycleError, NotFound
 from inspector_app.core.lifecycle import REVIEWABLE, RecordStatus
 from inspector_app.core.reviews import Decision, QueueItem, ReturnedRecord, ReviewEvent
-from inspector_app.storage import inspection_rows as rows
+from inspector_app.storage import inspection_sql as rows
 from inspector_app.storage.db import StorageError
 from inspector_app.storage.schema_inspections import FROZEN_MESSAGE, TRANSITION_MESSAGE
 from inspector_app.storage.schema_reviews import EVENT_FROZEN_MESSAGE

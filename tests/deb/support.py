@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -22,3 +23,8 @@ def relation_names(value: str) -> set[str]:
             if alternative.strip():
                 names.add(alternative.split()[0].strip())
     return names
+
+
+def shown_windows(stderr: str) -> list[str]:
+    """Top-level windows Qt made visible, in order (from its ``qt.widgets.showhide`` log)."""
+    return re.findall(r'QWidgetWindow\(0x[0-9a-f]+, name="(\w+)ClassWindow"\) to true', stderr)

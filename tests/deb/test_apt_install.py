@@ -2,8 +2,8 @@
 
 A minimal Debian 12 ("bookworm", debootstrap minbase, ~40 s) is made in a temporary folder; the package is
 installed there with ``--no-install-recommends`` (so ``Depends`` alone must be enough), its commands run as an
-ordinary user, the desktop app on the offscreen platform and on a real X server (Xvfb, installed afterwards
-so it cannot hide a missing dependency), and ``apt-get remove`` / ``purge`` must leave that user's data.
+ordinary user, the desktop app to its login dialog on the offscreen platform and on a real X server (Xvfb,
+installed afterwards so it cannot hide a missing dependency), and ``apt-get remove`` / ``purge`` must leave that user's data.
 
 Slow, and skipped (with the reason) where the machine cannot: not root, no debootstrap, or no access to
 Debian's package archive. Once the clean root exists, every failure is the package's.
@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from deploy import build_deb
+from tests.deb.support import shown_windows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
@@ -108,12 +109,10 @@ def test_apt_installs_runs_and_removes_the_package_keeping_user_data(deb: Path, 
         data = root / f"home/{USER}/.local/share/inspector_app"
         assert (data / "inspector.sqlite3").is_file()
         assert list((root / f"home/{USER}/pdf").glob("*.pdf"))
-        chroot(
-            root,
-            "QT_QPA_PLATFORM=offscreen inspector-app --demo --home ~/gui-offscreen --screenshot-dir ~/shots-offscreen",
-            user=USER,
-        )
-        assert (root / f"home/{USER}/shots-offscreen/login.png").is_file()
+        gui = "QT_LOGGING_RULES=qt.widgets.showhide=true inspector-app --quit-after 8"
+        shown = chroot(root, f"QT_QPA_PLATFORM=offscreen {gui} --home ~/gui-offscreen 2>&1", user=USER)
+        assert shown_windows(shown)[:1] == ["LoginDialog"], shown[-2000:]
+        assert (root / f"home/{USER}/gui-offscreen/inspector.sqlite3").is_file()
 
         # A real X server, installed only now so that its own dependencies could not stand in for ours.
         chroot(root, "apt-get install -y -qq --no-install-recommends xvfb")
@@ -138,15 +137,14 @@ def test_apt_installs_runs_and_removes_the_package_keeping_user_data(deb: Path, 
             assert xvfb.stdout is not None
             display = xvfb.stdout.readline().strip()
             assert display.isdigit(), "Xvfb did not start in the Debian 12 root"
-            chroot(
-                root,
-                f"DISPLAY=:{display} QT_QPA_PLATFORM=xcb inspector-app --demo --home ~/gui-x11 --screenshot-dir ~/shots-x11",
-                user=USER,
+            shown = chroot(
+                root, f"DISPLAY=:{display} QT_QPA_PLATFORM=xcb {gui} --home ~/gui-x11 2>&1", user=USER
             )
         finally:
             xvfb.terminate()
             xvfb.wait(timeout=30)
-        assert (root / f"home/{USER}/shots-x11/login.png").is_file()
+        windows = shown_windows(shown)
+        assert windows[:1] == ["LoginDialog"] and "FirstAdminDialog" in windows, shown[-2000:]
 
         chroot(root, "apt-get remove -y -qq inspector-app")
         assert not (root / "usr/lib/inspector-app").exists()

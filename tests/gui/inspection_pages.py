@@ -39,7 +39,7 @@ def click(widget: QWidget, pos: QPoint | None = None) -> None:
     QTest.mouseClick(widget, LEFT, NONE, pos if pos is not None else widget.rect().center())
 
 
-def draw_strokes(pad: SignaturePad, strokes=SIGNATURE_STROKES) -> None:  # noqa: ANN001
+def draw_strokes(pad: SignaturePad, strokes=SIGNATURE_STROKES) -> None:
     """Draw with real mouse events: press, moves, release per stroke."""
     for stroke in strokes:
         points = [QPoint(x, y) for x, y in stroke]
@@ -52,12 +52,12 @@ def draw_strokes(pad: SignaturePad, strokes=SIGNATURE_STROKES) -> None:  # noqa:
 class EditorPage:
     """Drives one editor the way an inspector would."""
 
-    def __init__(self, qtbot, editor: InspectionEditor) -> None:  # noqa: ANN001
+    def __init__(self, qtbot, editor: InspectionEditor) -> None:
         self.qtbot = qtbot
         self.editor = editor
 
     @classmethod
-    def shown(cls, qtbot, editor: InspectionEditor) -> EditorPage:  # noqa: ANN001
+    def shown(cls, qtbot, editor: InspectionEditor) -> EditorPage:
         """Show the editor at laptop size as the active window (keys go to the focused item)."""
         editor.resize(1190, 690)
         editor.show()
@@ -67,14 +67,14 @@ class EditorPage:
         return cls(qtbot, editor)
 
     @property
-    def services(self):  # noqa: ANN201
+    def services(self):
         return self.editor.services
 
     @property
     def record_id(self) -> str:
         return self.editor.session.record_id
 
-    def stored(self):  # noqa: ANN201
+    def stored(self):
         """The record as the service has it now (what would survive a crash)."""
         return self.services.inspections.get(self.record_id)
 
@@ -181,7 +181,7 @@ class EditorPage:
         assert isinstance(page, SignaturesPanel)
         return page
 
-    def sign(self, who: str, strokes=SIGNATURE_STROKES) -> None:  # noqa: ANN001
+    def sign(self, who: str, strokes=SIGNATURE_STROKES) -> None:
         """``who`` is an inspector's name or ``"party"`` (the inspected party, under its responsible person)."""
         panel = self.signatures_panel()
         card = panel.party_card if who == "party" else panel.inspector_cards[who]
@@ -223,7 +223,7 @@ class EditorPage:
 class StartPage:
     """Drives the 开始检查 dialog."""
 
-    def __init__(self, qtbot, dialog) -> None:  # noqa: ANN001
+    def __init__(self, qtbot, dialog) -> None:
         self.qtbot = qtbot
         self.dialog = dialog
 

@@ -14,7 +14,7 @@ from inspector_app.gui.models.base import ID_ROLE
 WAIT_MS = 5000
 
 
-def type_text(widget, text: str) -> None:  # noqa: ANN001
+def type_text(widget, text: str) -> None:
     """Type ``text`` key by key; non-ASCII characters (汉字) arrive as key events carrying the character,
     like an input method committing one character at a time (QTest.keyClicks only knows ASCII)."""
     from PySide6.QtCore import QEvent
@@ -32,7 +32,7 @@ def type_text(widget, text: str) -> None:  # noqa: ANN001
 class LoginPage:
     """The login dialog."""
 
-    def __init__(self, qtbot, dialog) -> None:  # noqa: ANN001
+    def __init__(self, qtbot, dialog) -> None:
         self.qtbot = qtbot
         self.dialog = dialog
 
@@ -44,7 +44,7 @@ class LoginPage:
         self.dialog.password.clear()
         QTest.keyClicks(self.dialog.password, password)
 
-    def log_in(self, username: str, password: str):  # noqa: ANN201
+    def log_in(self, username: str, password: str):
         """Type and press Enter; returns the user on success, None when an error is shown."""
         self.type_credentials(username, password)
         QTest.keyClick(self.dialog.password, Qt.Key.Key_Return)
@@ -61,11 +61,11 @@ class LoginPage:
 class FirstAdminPage:
     """The first-run dialog creating the administrator."""
 
-    def __init__(self, qtbot, dialog) -> None:  # noqa: ANN001
+    def __init__(self, qtbot, dialog) -> None:
         self.qtbot = qtbot
         self.dialog = dialog
 
-    def create(self, name: str, password: str, confirm: str | None = None):  # noqa: ANN201
+    def create(self, name: str, password: str, confirm: str | None = None):
         type_text(self.dialog.display_name, name)
         QTest.keyClicks(self.dialog.password, password)
         QTest.keyClicks(self.dialog.confirm, password if confirm is None else confirm)
@@ -82,7 +82,7 @@ class FirstAdminPage:
 class MainWindowPage:
     """The main window: navigation by Alt+number and the status bar."""
 
-    def __init__(self, qtbot, window) -> None:  # noqa: ANN001
+    def __init__(self, qtbot, window) -> None:
         self.qtbot = qtbot
         self.window = window
 
@@ -96,7 +96,7 @@ class MainWindowPage:
         combo = QKeySequence(key_sequence)[0]
         QTest.keyClick(self.window, combo.key(), combo.keyboardModifiers())
 
-    def go(self, number: int):  # noqa: ANN201
+    def go(self, number: int):
         """Alt+number; returns the page widget shown."""
         self.press(f"Alt+{number}")
         return self.window.stack.currentWidget()
@@ -105,7 +105,7 @@ class MainWindowPage:
         return self.window.user_label.text()
 
 
-def _column_texts(view, column: int) -> list[str]:  # noqa: ANN001
+def _column_texts(view, column: int) -> list[str]:
     model = view.model()
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
@@ -113,7 +113,7 @@ def _column_texts(view, column: int) -> list[str]:  # noqa: ANN001
 class HomePage:
     """今日任务."""
 
-    def __init__(self, qtbot, page) -> None:  # noqa: ANN001
+    def __init__(self, qtbot, page) -> None:
         self.qtbot = qtbot
         self.page = page
 
@@ -141,7 +141,7 @@ class HomePage:
 class RegistryPage:
     """主体查询 and the business page."""
 
-    def __init__(self, qtbot, page) -> None:  # noqa: ANN001
+    def __init__(self, qtbot, page) -> None:
         self.qtbot = qtbot
         self.page = page
         self.view = page.search
@@ -184,7 +184,7 @@ class RegistryPage:
 class InspectionsPage:
     """检查记录."""
 
-    def __init__(self, qtbot, page) -> None:  # noqa: ANN001
+    def __init__(self, qtbot, page) -> None:
         self.qtbot = qtbot
         self.page = page
 
@@ -194,6 +194,6 @@ class InspectionsPage:
     def statuses(self) -> list[str]:
         return _column_texts(self.page.table, 4)
 
-    def filter(self, **values) -> list[str]:  # noqa: ANN003
+    def filter(self, **values) -> list[str]:
         self.page.set_filters(**values)
         return self.names()

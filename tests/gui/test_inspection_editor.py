@@ -25,8 +25,8 @@ from inspector_app.gui.inspection.answers import (
 )
 from inspector_app.gui.inspection.editor import InspectionEditor, SectionPage
 from tests.builders import make_checklist, make_item, make_jpeg
-from tests.gui.conftest import uscc_of
 from tests.gui.inspection_pages import EditorPage, draw_strokes
+from tests.shell import uscc_of
 
 pytestmark = pytest.mark.gui
 
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.gui
 def open_editor(qtbot, shell):
     """``open_editor(record_id, user="zhangwei")`` → an EditorPage on a shown editor."""
 
-    def make(record_id: str, user: str = "zhangwei", **kwargs) -> EditorPage:  # noqa: ANN003
+    def make(record_id: str, user: str = "zhangwei", **kwargs) -> EditorPage:
         editor = InspectionEditor(shell.services, shell.users[user], record_id, **kwargs)
         qtbot.addWidget(editor)
         editor.resize(1190, 690)
@@ -49,7 +49,7 @@ def catering(shell, open_editor):
     return open_editor(shell.start_draft(0, form_id="food.small_catering"))
 
 
-def answer_all(page: EditorPage, value_for=lambda item: None) -> None:  # noqa: ANN001
+def answer_all(page: EditorPage, value_for=lambda item: None) -> None:
     """Answer every visible item through the service (setup), ``value_for(item)`` overriding 符合/the first
     choice; items that become visible on the way are answered too."""
     services, session = page.services, page.editor.session
@@ -147,7 +147,7 @@ def test_number_item_shows_unit_and_passing_range(shell, qtbot):
     assert any("℃" in t and "0–8" in t for t in labels)
 
 
-def _builder_editor(shell, qtbot, items) -> EditorPage:  # noqa: ANN001
+def _builder_editor(shell, qtbot, items) -> EditorPage:
     """An editor on a checklist built in the test (any item types), for the small-catering fixture business."""
     checklist = make_checklist("food.gui_types", items=items)
     library = shell.services.forms

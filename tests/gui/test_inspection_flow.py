@@ -17,9 +17,9 @@ from inspector_app.gui.inspection.start_dialog import StartDialog
 from inspector_app.gui.login import LoginDialog
 from inspector_app.gui.main_window import MainWindow
 from tests.builders import make_jpeg
-from tests.gui.conftest import PASSWORD
 from tests.gui.inspection_pages import EditorPage, StartPage, click
 from tests.gui.pages import LoginPage, RegistryPage
+from tests.shell import PASSWORD
 
 pytestmark = pytest.mark.gui
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.gui
 FAILING = {"SP03": "Expired price tags", "CY05": "Fridge at 12 C"}
 
 
-def log_in(qtbot, shell, username: str):  # noqa: ANN001, ANN201
+def log_in(qtbot, shell, username: str):
     dialog = LoginDialog(shell.services.accounts)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -36,7 +36,7 @@ def log_in(qtbot, shell, username: str):  # noqa: ANN001, ANN201
     return user
 
 
-def start_through_dialog(qtbot, business_page) -> None:  # noqa: ANN001
+def start_through_dialog(qtbot, business_page) -> None:
     """Press 开始检查 and drive the modal dialog from inside its event loop."""
     driven = []
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from inspector_app.gui.app import DEMO_HINT, Session
+from inspector_app.demo.accounts import DEMO_HINT, ensure_demo_accounts
+from inspector_app.gui.app import LoginFlow
 from inspector_app.gui.login import FirstAdminDialog, LoginDialog
 from inspector_app.paths import DataHome
 from inspector_app.services.accounts import MAX_FAILURES
-from inspector_app.services.demo_accounts import ensure_demo_accounts
-from tests.gui.conftest import PASSWORD
 from tests.gui.pages import FirstAdminPage, LoginPage
+from tests.shell import PASSWORD
 
 pytestmark = pytest.mark.gui
 
@@ -58,14 +58,11 @@ def test_demo_hint_is_shown_only_when_set(login):
 
 
 def _first_admin(qtbot, tmp_path):
-    from inspector_app.services.accounts import AccountService
     from inspector_app.services.app import Services
-    from tests.gui.conftest import CHEAP_HASHER
+    from tests.builders import CHEAP_HASHER
 
-    services = Services(DataHome(tmp_path / "fresh").ensure())
-    services.__dict__["accounts"] = AccountService(services.store, services.clock, hasher=CHEAP_HASHER)
-    session = Session(DataHome(tmp_path / "fresh"), demo=False, services=services)
-    dialog = session.make_dialog()
+    services = Services(DataHome(tmp_path / "fresh").ensure(), hasher=CHEAP_HASHER)
+    dialog = LoginFlow(DataHome(tmp_path / "fresh"), demo=False, services=services).make_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
     return services, dialog
@@ -94,8 +91,7 @@ def test_first_admin_passwords_must_match_and_follow_the_policy(qtbot, tmp_path)
 
 
 def test_home_with_accounts_asks_for_login_without_a_demo_hint(qtbot, shell):
-    session = Session(shell.services.home, demo=True, services=shell.services)
-    dialog = session.make_dialog()
+    dialog = LoginFlow(shell.services.home, demo=True, services=shell.services).make_dialog()
     qtbot.addWidget(dialog)
     assert isinstance(dialog, LoginDialog)
     assert not dialog.hint.isVisibleTo(dialog)  # --demo on a home without the demo accounts: no hint
@@ -103,6 +99,7 @@ def test_home_with_accounts_asks_for_login_without_a_demo_hint(qtbot, shell):
 
 def test_demo_home_login_shows_the_demo_accounts(qtbot, shell):
     ensure_demo_accounts(shell.services)
-    dialog = Session(shell.services.home, demo=True, services=shell.services).make_dialog()
+    dialog = LoginFlow(shell.services.home, demo=True, services=shell.services).make_dialog()
     qtbot.addWidget(dialog)
+    assert isinstance(dialog, LoginDialog)
     assert dialog.hint.text() == DEMO_HINT

@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.summaries import FollowUp
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.pages.home import HomeData
-from tests.gui.conftest import uscc_of
 from tests.gui.pages import HomePage, InspectionsPage, MainWindowPage
+from tests.shell import uscc_of
 
 pytestmark = pytest.mark.gui
 
@@ -96,7 +96,7 @@ def test_overdue_orders_show_in_red_and_due_ones_do_not(qtbot, shell, open_windo
     home.page.set_data(HomeData(today=today, overdue=[late], due=[due]))
     assert home.texts("overdue", 0) == ["2026-02-20（逾期 10 天）"]
     overdue_index = home.page.tables["overdue"].model().index(0, 1)
-    assert overdue_index.data(Qt.ItemDataRole.ForegroundRole) == style.DANGER
+    assert overdue_index.data(Qt.ItemDataRole.ForegroundRole) == theme.DANGER
     assert home.texts("due", 0) == ["2026-03-05（3 天后到期）"]
     assert home.page.tables["due"].model().index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
     qtmodeltester.check(home.page.overdue_model, force_py=True)

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from inspector_app.core.summaries import FollowUp
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.models.base import ID_ROLE
 from inspector_app.gui.pages.registry import RegistryPage as RegistryWidget
-from tests.gui.conftest import uscc_of
 from tests.gui.pages import RegistryPage
+from tests.shell import uscc_of
 
 pytestmark = pytest.mark.gui
 
@@ -154,7 +154,7 @@ def test_overdue_orders_are_red_in_the_followup_model(qtmodeltester, registry):
     model.set_ids(["f1", "f2"], {"f1": late, "f2": soon})
     from PySide6.QtCore import Qt
 
-    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) == style.DANGER
+    assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) == theme.DANGER
     assert "逾期" in model.index(0, 0).data()
     assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
     qtmodeltester.check(model, force_py=True)

@@ -16,8 +16,8 @@ from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import Inspector
 from inspector_app.gui.models.base import ID_ROLE
 from inspector_app.gui.review import PdfViewer, ReviewPage
-from tests.gui.conftest import uscc_of
 from tests.review_support import FORM, answer_all, corrected_version, finalized_record, sign_all
+from tests.shell import uscc_of
 
 pytestmark = pytest.mark.gui
 WAIT_MS = 15000
@@ -139,7 +139,7 @@ def test_viewer_zooms_with_keys_wheel_and_fits_width(qtbot):
     wait_for_page(qtbot, viewer, 0)
     assert viewer.is_fit_width()
     fitted_width = viewer.canvas.pixmap().deviceIndependentSize().width()
-    assert fitted_width <= viewer.scroll.viewport().width()
+    assert fitted_width <= viewer.scroll_area.viewport().width()
     viewer.setFocus()
     QTest.keyClick(viewer, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert not viewer.is_fit_width()
@@ -152,7 +152,7 @@ def test_viewer_zooms_with_keys_wheel_and_fits_width(qtbot):
         QPointF(50, 50), QPointF(50, 50), QPoint(0, 0), QPoint(0, -120),
         Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False,
     )  # fmt: skip
-    QApplication.sendEvent(viewer.scroll.viewport(), wheel)
+    QApplication.sendEvent(viewer.scroll_area.viewport(), wheel)
     assert viewer.zoom() < zoomed
     QTest.keyClick(viewer, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert viewer.is_fit_width()

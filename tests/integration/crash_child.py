@@ -12,21 +12,20 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
-from inspector_app.core.checklist import AnswerType  # noqa: E402
-from inspector_app.gui.inspection.editor import InspectionEditor  # noqa: E402
-from inspector_app.paths import DataHome  # noqa: E402
-from inspector_app.services.app import Services  # noqa: E402
-from tests.gui.inspection_pages import EditorPage  # noqa: E402
+from inspector_app.core.checklist import AnswerType
+from inspector_app.gui.inspection.editor import InspectionEditor
+from inspector_app.paths import DataHome
+from inspector_app.services.app import Services
+from tests.gui.inspection_pages import EditorPage
 
 STEP_MS = 15
 
 
-def value_for(position: int, item) -> str:  # noqa: ANN001
+def value_for(position: int, item) -> str:
     if item.type is AnswerType.TRI:
         return ("符合", "不符合", "不适用")[position % 3]
     return (item.allowed_values() or ("1",))[0]

@@ -18,7 +18,7 @@ import pytest
 from inspector_app.gui.inspection.editor import InspectionEditor
 from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
-from tests.gui.conftest import make_shell
+from tests.shell import make_shell
 
 CHILD = Path(__file__).with_name("crash_child.py")
 REPO = Path(__file__).resolve().parents[2]

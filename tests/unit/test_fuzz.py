@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.forms.library import validate_paths
-from inspector_app.paths import DataHome
-from inspector_app.services.app import Services
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12))
 keys = st.sampled_from(
@@ -58,13 +56,6 @@ def _check_registry(services, tmp_path, body):
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 SOAK = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-@pytest.fixture
-def services(tmp_path):
-    svc = Services(DataHome(tmp_path / "home").ensure())
-    yield svc
-    svc.close()
 
 
 @FAST

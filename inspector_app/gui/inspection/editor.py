@@ -11,7 +11,7 @@ note or field, P adds photos, Ctrl+PgDn / Ctrl+PgUp go to the next / previous pa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -26,16 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.accounts import User
-from inspector_app.core.checklist import Result, Section
+from inspector_app.core.checklist import Section
 from inspector_app.core.verdicts import SEVERITY
+from inspector_app.gui.inspection.editor_stylesheet import EDITOR_QSS
 from inspector_app.gui.inspection.header import EditorHeader, clock_text, verdict_text
 from inspector_app.gui.inspection.items import ItemCard, hide_keeping_focus
 from inspector_app.gui.inspection.navigation import NavigationModel, PageKind, SectionCounts
 from inspector_app.gui.inspection.page_body import page_body
 from inspector_app.gui.inspection.photos import PhotoImporter, choose_photos
-from inspector_app.gui.inspection.session import RecordSession
-from inspector_app.gui.inspection.style import EDITOR_QSS
+from inspector_app.gui.inspection.record_session import RecordSession
 from inspector_app.gui.workers import run_task
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 NAV_WIDTH = 250
 
@@ -80,7 +83,7 @@ class InspectionEditor(QWidget):
 
     def __init__(
         self,
-        services: Any,
+        services: Services,
         actor: User,
         record_id: str,
         parent: QWidget | None = None,
@@ -139,7 +142,9 @@ class InspectionEditor(QWidget):
         for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(lambda s=step: self.step_page(s))
-        QApplication.instance().focusChanged.connect(self._focus_changed)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus_changed)
 
     # ---- pages -------------------------------------------------------------------------------------
     def _section_counts(self, index: int) -> SectionCounts:
@@ -254,7 +259,7 @@ class InspectionEditor(QWidget):
         if not by_key:
             return
         card = self.card(code)
-        if card.result() is Result.NONCOMPLIANT and card.item.note_when_fail:
+        if card.evidence().note_required:
             card.focus_note()
         else:
             self.move_from(code, 1)

@@ -29,7 +29,7 @@ from inspector_app.core.evaluation import Evaluation
 from inspector_app.gui.inspection.answers import TYPING_SAVE_MS
 from inspector_app.gui.inspection.items import hide_keeping_focus
 from inspector_app.gui.inspection.page_body import page_body
-from inspector_app.gui.inspection.session import RecordSession
+from inspector_app.gui.inspection.record_session import RecordSession
 
 _CODE = re.compile(r"^([A-Z]{1,4}[0-9]{1,3}(?:-[0-9]+)?) ")
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
@@ -118,5 +120,6 @@ def _set_tone(label: QLabel, tone: str) -> None:
         label.style().polish(label)
 
 
-def clock_text(now_utc) -> str:  # noqa: ANN001 - an aware datetime
+def clock_text(now_utc: datetime) -> str:
+    """An aware datetime as China time ``HH:MM:SS``."""
     return now_utc.astimezone(CHINA_TZ).strftime("%H:%M:%S")

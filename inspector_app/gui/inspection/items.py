@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.checklist import Item, Result
+from inspector_app.core.evaluation import FailureEvidence, failure_evidence
 from inspector_app.core.records import Answer
 from inspector_app.gui.inspection.answers import TYPING_SAVE_MS, AnswerControl, make_control
 from inspector_app.gui.inspection.photos import PhotoStrip, image_paths
@@ -276,6 +277,10 @@ class ItemCard(QFrame):
     def result(self) -> Result | None:
         return self.item.judge(self._answer.value if self._answer else None)
 
+    def evidence(self) -> FailureEvidence:
+        """The note and photo the shown answer needs (core's rule)."""
+        return failure_evidence(self.item, self._answer)
+
     def set_editable(self, editable: bool) -> None:
         self._editable = editable
         self.setAcceptDrops(editable)
@@ -291,8 +296,7 @@ class ItemCard(QFrame):
         failing = self.result() is Result.NONCOMPLIANT
         note = answer.note if answer else ""
         photos = list(answer.photos) if answer else []
-        need_note = failing and self.item.note_when_fail and not note.strip()
-        need_photo = failing and self.item.photo_when_fail and not photos
+        evidence = self.evidence()
         state = "fail" if failing else ("done" if answer and answer.value else "")
         if state != self._state:
             self._state = state
@@ -307,12 +311,12 @@ class ItemCard(QFrame):
         if details.note.text() != note and not details.note.hasFocus():
             details.note.setText(note)
         self._saved_note = note if not details.note.hasFocus() else self._saved_note
-        required = failing and self.item.note_when_fail
+        required = evidence.note_required
         details.note.setPlaceholderText("不符合情况说明（必填）" if required else "情况说明（选填）")
-        details.note.setProperty("required", "true" if need_note else "false")
+        details.note.setProperty("required", "true" if evidence.note_missing else "false")
         repolish(details.note)
-        details.photo_hint.setText("需拍照取证：请添加现场照片" if need_photo else "")
-        details.photo_hint.setVisible(need_photo)
+        details.photo_hint.setText("需拍照取证：请添加现场照片" if evidence.photo_missing else "")
+        details.photo_hint.setVisible(evidence.photo_missing)
         details.photos.set_photos(photos)
 
     def _ensure_details(self) -> FailDetails:

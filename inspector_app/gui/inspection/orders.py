@@ -29,7 +29,7 @@ from inspector_app.core.checklist import Family, Item
 from inspector_app.core.records import FiveImplementations, RectificationOrder
 from inspector_app.gui.inspection.items import KEY_MARK, hide_keeping_focus
 from inspector_app.gui.inspection.page_body import page_body
-from inspector_app.gui.inspection.session import RecordSession
+from inspector_app.gui.inspection.record_session import RecordSession
 
 DEFAULT_DAYS = 7
 
@@ -147,7 +147,8 @@ class OrderCard(QFrame):
 
     def show_orders(self, orders: list[RectificationOrder], editable: bool) -> None:
         while self._issued.count():
-            widget = self._issued.takeAt(0).widget()
+            item = self._issued.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         for order in orders:
@@ -210,9 +211,9 @@ class OrdersPanel(QScrollArea):
         orphans = [o.item_code for o in orders if o.item_code not in codes]
         shown = [*failed, *(self.session.checklist.item(c) for c in dict.fromkeys(orphans))]
         for code in [c for c in self.cards if c not in {i.code for i in shown}]:
-            card = self.cards.pop(code)
-            hide_keeping_focus(card, self)
-            card.deleteLater()
+            gone = self.cards.pop(code)
+            hide_keeping_focus(gone, self)
+            gone.deleteLater()
         editable = self.session.editable
         for position, item in enumerate(shown):
             card = self.cards.get(item.code)

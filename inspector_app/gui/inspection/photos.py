@@ -2,7 +2,7 @@
 thumbnails with a remove button.
 
 Preparation (EXIF orientation applied, long side ≤ 1600 px, metadata dropped) is
-:func:`inspector_app.services.media.prepare_photo`; it runs on a worker thread (:mod:`gui.workers`) and the
+:func:`inspector_app.services.support.media.prepare_photo`; it runs on a worker thread (:mod:`gui.workers`) and the
 prepared JPEG bytes are then stored through the service on the UI thread (the database stays single-threaded).
 """
 
@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from inspector_app.gui.workers import run_task
-from inspector_app.services.media import PreparedImage, prepare_photo
+from inspector_app.services.support.media import PreparedImage, prepare_photo
 
 THUMB = 72
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic"}
@@ -97,7 +97,7 @@ class PhotoStrip(QWidget):
         self._loader = loader
         self._thumbs: dict[str, Thumbnail] = {}
         self._editable = True
-        layout = QHBoxLayout(self)
+        layout = self._layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         self.add_button = QToolButton(self)
@@ -127,7 +127,7 @@ class PhotoStrip(QWidget):
         wanted = list(shas)
         for sha in [s for s in self._thumbs if s not in wanted]:
             self._thumbs.pop(sha).deleteLater()
-        layout = self.layout()
+        layout = self._layout
         for position, sha in enumerate(wanted):
             if sha not in self._thumbs:
                 thumb = Thumbnail(sha, self._editable, self)
@@ -160,7 +160,7 @@ class PhotoImporter:
 
     def __init__(
         self,
-        store: Callable[[str, PreparedImage], None],
+        store: Callable[[str, PreparedImage], object],
         on_error: Callable[[str], None],
         on_busy: Callable[[str, int], None] | None = None,
     ) -> None:

@@ -225,6 +225,8 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self.to_image(white=white, trim=trim, scale=scale).save(buffer, "PNG")
+        image = self.to_image(white=white, trim=trim, scale=scale)
+        # PySide6's stub types the format as bytes, but the binding accepts only str.
+        image.save(buffer, "PNG")  # type: ignore[call-overload]
         buffer.close()
         return bytes(data.data())

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.records import Signature, SignerRole
 from inspector_app.gui.inspection.items import hide_keeping_focus
 from inspector_app.gui.inspection.page_body import page_body
-from inspector_app.gui.inspection.session import RecordSession
+from inspector_app.gui.inspection.record_session import RecordSession
 from inspector_app.gui.inspection.signature_pad import SignaturePad
 
 PAD_HEIGHT = 130
@@ -218,7 +218,7 @@ class SignaturesPanel(QScrollArea):
             return None
         try:
             return self.session.photo_bytes(signature.image_sha256)
-        except Exception:  # noqa: BLE001 — a missing file shows as "已签名" without the image
+        except Exception:  # a missing file shows as "已签名" without the image
             return None
 
     def refresh(self) -> None:

@@ -5,7 +5,7 @@ place, then start the draft through the service.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,6 +24,9 @@ from inspector_app.core.checklist import Checklist
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.records import InspectionType, Inspector
 from inspector_app.core.registry import Business, BusinessKind, Equipment
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 
 def checklist_label(checklist: Checklist) -> str:
@@ -45,7 +48,12 @@ class StartDialog(QDialog):
     inspection_started = Signal(str)
 
     def __init__(
-        self, services: Any, actor: User, uscc: str, equipment_code: str = "", parent: QWidget | None = None
+        self,
+        services: Services,
+        actor: User,
+        uscc: str,
+        equipment_code: str = "",
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -178,7 +186,7 @@ class StartDialog(QDialog):
 
 
 def start_inspection(
-    parent: QWidget | None, services: Any, user: User, uscc: str, equipment_code: str = ""
+    parent: QWidget | None, services: Services, user: User, uscc: str, equipment_code: str = ""
 ) -> str | None:
     """Run the 开始检查 dialog (modal); returns the new draft's id, or ``None`` when cancelled or refused."""
     try:

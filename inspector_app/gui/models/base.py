@@ -110,7 +110,7 @@ class IdTableModel(QAbstractTableModel):
             return self._cache[item_id]
         try:
             value = self._fetch_one(item_id)
-        except Exception:  # noqa: BLE001 — a row that vanished shows as empty, it must not break painting
+        except Exception:  # a row that vanished shows as empty, it must not break painting
             value = None
         self._remember(item_id, value)
         return value

@@ -17,14 +17,14 @@ from inspector_app.core.clock import local_display
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.registry import Business
 from inspector_app.core.summaries import FollowUp, InspectionSummary
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.models.base import Column, IdTableModel
 
 Fetch = Callable[[str], Any]
 
 
 def _risk_color(b: Business) -> QColor | None:
-    return style.DANGER if b.risk_grade == "D" else style.WARNING if b.risk_grade == "C" else None
+    return theme.DANGER if b.risk_grade == "D" else theme.WARNING if b.risk_grade == "C" else None
 
 
 BUSINESS_COLUMNS = (
@@ -43,17 +43,17 @@ _BAD_VERDICTS = frozenset({"不符合", "立即停止使用"})
 
 def _verdict_color(s: InspectionSummary) -> QColor | None:
     if s.verdict in _BAD_VERDICTS:
-        return style.DANGER
+        return theme.DANGER
     if s.verdict in _GOOD_VERDICTS:
-        return style.OK
-    return style.WARNING if s.verdict else None
+        return theme.OK
+    return theme.WARNING if s.verdict else None
 
 
 def _status_color(s: InspectionSummary) -> QColor | None:
     return (
-        style.DANGER
+        theme.DANGER
         if s.status is RecordStatus.RETURNED
-        else style.MUTED
+        else theme.MUTED
         if s.status is RecordStatus.DRAFT
         else None
     )
@@ -83,7 +83,7 @@ def followup_columns(today: Callable[[], date]) -> tuple[Column, ...]:
         return f"{f.due_date.isoformat()}（{when}）"
 
     def due_color(f: FollowUp) -> QColor | None:
-        return style.DANGER if f.overdue(today()) else None
+        return theme.DANGER if f.overdue(today()) else None
 
     return (
         Column("整改期限", due_text, color=due_color),
@@ -99,7 +99,7 @@ USER_COLUMNS = (
     Column("执法证号", lambda u: u.badge_no),
     Column("辖区", lambda u: u.area),
     Column(
-        "状态", lambda u: "启用" if u.active else "停用", color=lambda u: None if u.active else style.MUTED
+        "状态", lambda u: "启用" if u.active else "停用", color=lambda u: None if u.active else theme.MUTED
     ),
 )
 
@@ -128,5 +128,5 @@ class FollowUpTableModel(IdTableModel):
 class UserTableModel(IdTableModel):
     """Accounts by id; ``fetch(id) -> User``."""
 
-    def __init__(self, fetch: Callable[[str], User], parent: Any = None) -> None:
+    def __init__(self, fetch: Callable[[str], User | None], parent: Any = None) -> None:
         super().__init__(USER_COLUMNS, fetch, parent=parent)

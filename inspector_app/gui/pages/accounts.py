@@ -3,7 +3,7 @@ dialog every user reaches from the 账户 menu. The service checks the roles aga
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +27,10 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.registry import JINGMEN_AREAS
 from inspector_app.gui.models.tables import UserTableModel
 from inspector_app.gui.pages.widgets import IdTable, hint_label, title_label
+
+if TYPE_CHECKING:
+    from inspector_app.services.accounts import AccountService
+    from inspector_app.services.app import Services
 
 
 def _password_field(placeholder: str = "") -> QLineEdit:
@@ -80,7 +84,7 @@ class _FormDialog(QDialog):
 class ChangePasswordDialog(_FormDialog):
     """Change one's own password (the old one is required)."""
 
-    def __init__(self, accounts: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, accounts: AccountService, user: User, parent: QWidget | None = None) -> None:
         super().__init__("修改密码", parent)
         self._accounts, self._user = accounts, user
         self.old = _password_field()
@@ -99,7 +103,7 @@ class ChangePasswordDialog(_FormDialog):
 class AddUserDialog(_FormDialog):
     """Create an account (administrators)."""
 
-    def __init__(self, accounts: Any, actor: User, parent: QWidget | None = None) -> None:
+    def __init__(self, accounts: AccountService, actor: User, parent: QWidget | None = None) -> None:
         super().__init__("添加账号", parent)
         self._accounts, self._actor = accounts, actor
         self.created: User | None = None
@@ -149,12 +153,12 @@ class AccountsPage(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.accounts = services.accounts
         self.user = user
         self._users: dict[str, User] = {}
-        self.model = UserTableModel(lambda i: self._users.get(i), self)
+        self.model = UserTableModel(self._users.get, self)
         self.table = IdTable(self.model, stretch_column=5)
         self.table.set_column_widths([140, 120, 90, 170, 100, 80])
         self.table.activated_id.connect(self._reset_password)

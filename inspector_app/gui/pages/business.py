@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -22,17 +23,18 @@ from inspector_app.core.clock import local_today
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.registry import Business, BusinessKind, Equipment
 from inspector_app.core.summaries import FollowUp, InspectionQuery, InspectionSummary
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.models.tables import FollowUpTableModel, InspectionTableModel
 from inspector_app.gui.pages.widgets import IdTable, hint_label, title_label
 
-_FAR_DAYS = 3650
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 
-def _next_inspection_color(today: date):  # noqa: ANN202
-    def color(e: Equipment):  # noqa: ANN202
-        return style.DANGER if e.next_inspection and e.next_inspection < today else None
+def _next_inspection_color(today: date) -> Callable[[Equipment], QColor | None]:
+    def color(e: Equipment) -> QColor | None:
+        return theme.DANGER if e.next_inspection and e.next_inspection < today else None
 
     return color
 
@@ -66,7 +68,7 @@ class BusinessView(QWidget):
     start_requested = Signal(str, str)
     record_activated = Signal(str)
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
@@ -161,8 +163,9 @@ class BusinessView(QWidget):
         self.kind_label.setText(str(b.kind))
         while self.details.count():
             item = self.details.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         fields = [
             ("统一社会信用代码", b.uscc),
             ("辖区", b.area),
@@ -196,17 +199,15 @@ class BusinessView(QWidget):
         self.tabs.setTabText(0, f"检查记录（{len(summaries)}）")
 
     def _load_orders(self, b: Business) -> None:
-        inspections = self.services.inspections
         today = local_today(self.services.clock)
-        open_items = inspections.overdue_orders(today) + inspections.followups_due(today, days=_FAR_DAYS)
-        mine = [f for f in open_items if f.uscc == b.uscc]
+        mine = self.services.inspections.open_followups(b.uscc)
         self._followups = {f.id: f for f in mine}
         self.orders_model.set_ids([f.id for f in mine])
         overdue = sum(1 for f in mine if f.overdue(today))
         label = f"未完成整改（{len(mine)}）" + (f"，{overdue} 项逾期" if overdue else "")
         self.tabs.setTabText(1, label)
         self.tabs.tabBar().setTabTextColor(
-            1, style.DANGER if overdue else self.palette().windowText().color()
+            1, theme.DANGER if overdue else self.palette().windowText().color()
         )
 
     def _start_for_equipment(self, code: str) -> None:

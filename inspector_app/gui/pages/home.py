@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from inspector_app.core.accounts import Role, User
 from inspector_app.core.clock import CHINA_TZ, local_display, local_today
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.models.tables import FollowUpTableModel, InspectionTableModel
 from inspector_app.gui.pages.widgets import Card, IdTable, hint_label, title_label
 from inspector_app.gui.workers import run_task
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -27,7 +30,7 @@ RETURNED_COLUMNS = (
     Column("主体名称", lambda r: r.business_name),
     Column("退回人", lambda r: r.returned_by),
     Column("退回时间", lambda r: local_display(r.returned_at).removesuffix(" (UTC+8)")),
-    Column("退回意见", lambda r: r.comment, color=lambda r: style.DANGER, tooltip=lambda r: r.comment),
+    Column("退回意见", lambda r: r.comment, color=lambda r: theme.DANGER, tooltip=lambda r: r.comment),
 )
 
 QUEUE_COLUMNS = (
@@ -50,7 +53,7 @@ class HomeData:
     queue: list[Any] = field(default_factory=list)
 
 
-def load_home(services: Any, user: User) -> HomeData:
+def load_home(services: Services, user: User) -> HomeData:
     """Read the home lists for ``user`` (runs off the UI thread)."""
     inspections = services.inspections
     data = HomeData(today=local_today(services.clock))
@@ -82,7 +85,7 @@ class HomePage(QWidget):
     business_activated = Signal(str)
     loaded = Signal()
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
@@ -107,7 +110,7 @@ class HomePage(QWidget):
         self.tables: dict[str, IdTable] = {}
         role = self.user.role
         # (key, title, model, column widths, hidden columns, stretch column, where Enter goes)
-        first = (
+        first: tuple[str, str, IdTableModel, list[int], tuple[int, ...], int, Any] = (
             "drafts",
             "待完成的草稿",
             self.drafts_model,
@@ -186,7 +189,7 @@ class HomePage(QWidget):
         parts += [f"逾期未整改 {len(data.overdue)} 项", f"近期回头看 {len(data.due)} 项"]
         self.summary.setText("，".join(parts) + "。双击或按 Enter 打开。")
         overdue_card = self.cards["overdue"]
-        overdue_card.title.setStyleSheet(f"color: {style.DANGER.name()};" if data.overdue else "")
+        overdue_card.title.setStyleSheet(f"color: {theme.DANGER.name()};" if data.overdue else "")
         self.loaded.emit()
 
     def _fill(self, key: str, model: IdTableModel, items: list[Any], key_of: Any, empty: str) -> None:

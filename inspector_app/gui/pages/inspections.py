@@ -6,7 +6,7 @@ Enter or double-click opens the record in the inspection editor (editable when i
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -20,6 +20,9 @@ from inspector_app.core.summaries import InspectionQuery, InspectionSummary
 from inspector_app.core.verdicts import Verdict
 from inspector_app.gui.models.tables import InspectionTableModel
 from inspector_app.gui.pages.widgets import IdTable, hint_label, title_label
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 LIST_LIMIT = 2000
 
@@ -52,7 +55,7 @@ class InspectionsPage(QWidget):
     record_activated = Signal(str)
     listed = Signal(int)
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user
@@ -135,6 +138,7 @@ class InspectionsPage(QWidget):
         today = local_today(self.services.clock)
         if days == -1:
             first, last = self.date_from.date().toPython(), self.date_to.date().toPython()
+            assert isinstance(first, date) and isinstance(last, date)
             date_from, date_to = local_day_bounds(min(first, last), max(first, last))
         elif days is not None:
             date_from, date_to = local_day_bounds(today - timedelta(days=days), today)

@@ -9,15 +9,20 @@ holds USCCs only; the worker hands over the rows it read so painting never waits
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from inspector_app.core.accounts import User
 from inspector_app.gui.models.tables import BusinessTableModel
 from inspector_app.gui.pages.widgets import IdTable, hint_label, on_escape, title_label
 from inspector_app.gui.workers import LatestOnlyRunner, run_task
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
+    from inspector_app.services.registry import RegistryService
 
 RESULT_LIMIT = 200
 #: Rows read together with the ids (about two screens); the rest are fetched when scrolled to.
@@ -26,7 +31,7 @@ THROTTLE_MS = 150
 
 
 def search_businesses(
-    registry: Any, query: str, limit: int = RESULT_LIMIT
+    registry: RegistryService, query: str, limit: int = RESULT_LIMIT
 ) -> tuple[str, list[str], dict[str, Any]]:
     """(query, USCCs best first, USCC → Business for the first rows) — runs on the worker thread."""
     ids = registry.search_ids(query, limit)
@@ -44,7 +49,7 @@ class SearchView(QWidget):
     business_chosen = Signal(str)
     results_shown = Signal(str, int)
 
-    def __init__(self, registry: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, registry: RegistryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._registry = registry
         self._last_submit = 0.0
@@ -87,12 +92,11 @@ class SearchView(QWidget):
         layout.addWidget(self.table, 1)
         self.search_box.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802 — Qt's name
-        from PySide6.QtCore import QEvent
-
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self.search_box
             and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_Down
         ):
             self._enter_results()
@@ -170,7 +174,7 @@ class RegistryPage(QWidget):
     record_activated = Signal(str)
     status_message = Signal(str)
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user

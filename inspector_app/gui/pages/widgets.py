@@ -77,7 +77,7 @@ class IdTable(QTableView):
         if self.model().rowCount() > 0:
             self.setCurrentIndex(self.model().index(0, 0))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 — Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._open(self.currentIndex())
             return

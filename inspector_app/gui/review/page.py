@@ -7,7 +7,7 @@ touches the database or renders — the queue, the PDF, the decision — runs on
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
@@ -15,12 +15,15 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, 
 from inspector_app.core.accounts import User
 from inspector_app.core.clock import local_display
 from inspector_app.core.reviews import Decision, QueueItem, ReviewEvent
-from inspector_app.gui import style
+from inspector_app.gui import theme
 from inspector_app.gui.models.base import Column, IdTableModel
 from inspector_app.gui.pages.widgets import Card, IdTable, hint_label, title_label
 from inspector_app.gui.review.dialogs import DecisionDialog
 from inspector_app.gui.review.pdf_viewer import PdfViewer
 from inspector_app.gui.workers import LatestOnlyRunner, run_task
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
 
 _BAD = frozenset({"不符合", "立即停止使用"})
 _GOOD = frozenset({"符合", "未发现问题"})
@@ -33,7 +36,7 @@ def _when(moment: Any) -> str:
 
 def _verdict_color(q: QueueItem) -> Any:
     v = q.summary.verdict
-    return style.DANGER if v in _BAD else style.OK if v in _GOOD else style.WARNING if v else None
+    return theme.DANGER if v in _BAD else theme.OK if v in _GOOD else theme.WARNING if v else None
 
 
 def _version_text(q: QueueItem) -> str:
@@ -50,12 +53,12 @@ QUEUE_COLUMNS = (
     Column("辖区", lambda q: q.summary.area),
     Column("检查结果", lambda q: q.summary.verdict, color=_verdict_color),
     Column("检查人员", lambda q: "、".join(q.inspector_names)),
-    Column("版本", _version_text, color=lambda q: style.WARNING if q.summary.version > 1 else None),
+    Column("版本", _version_text, color=lambda q: theme.WARNING if q.summary.version > 1 else None),
     Column("检查表", lambda q: q.form_title or q.summary.form_id),
 )
 
 
-def load_pdf_and_history(services: Any, record_id: str) -> tuple[str, bytes, list[ReviewEvent]]:
+def load_pdf_and_history(services: Services, record_id: str) -> tuple[str, bytes, list[ReviewEvent]]:
     """Render the record's PDF and read its review history (runs off the UI thread)."""
     return record_id, services.reports.render(record_id), services.review.history(record_id)
 
@@ -90,7 +93,7 @@ class ReviewPage(QWidget):
     loaded = Signal()
     decided = Signal(str, str)
 
-    def __init__(self, services: Any, user: User, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.user = user

@@ -13,10 +13,11 @@ See docs/ARCHITECTURE.md "## PDF viewer" for why pypdfium2 and not QtPdf.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QWheelEvent
+from PySide6.QtGui import QKeySequence, QPixmap, QResizeEvent, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -82,7 +83,7 @@ class PdfViewer(QWidget):
 
     # -- construction --------------------------------------------------------------------------------
 
-    def _button(self, text: str, tip: str, slot) -> QToolButton:  # noqa: ANN001
+    def _button(self, text: str, tip: str, slot: Callable[[], object]) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -123,16 +124,16 @@ class PdfViewer(QWidget):
         self.canvas.setStyleSheet(
             f"#pdfCanvas {{ background: #8a9299; color: white; padding: {PAGE_MARGIN}px; }}"
         )
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.canvas)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.canvas)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll_area.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self.set_message("未选择文件")
 
     def _bind_keys(self) -> None:
@@ -278,9 +279,9 @@ class PdfViewer(QWidget):
         page_width = self._source.page_sizes[self._page][0]
         # From the scroll area's own width (not the viewport's), so the result does not depend on whether the
         # vertical scroll bar happens to be shown right now; room for the bar is always kept.
-        frame = 2 * self.scroll.frameWidth()
-        scrollbar = self.scroll.verticalScrollBar().sizeHint().width()
-        available = self.scroll.width() - frame - scrollbar - 2 * PAGE_MARGIN
+        frame = 2 * self.scroll_area.frameWidth()
+        scrollbar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        available = self.scroll_area.width() - frame - scrollbar - 2 * PAGE_MARGIN
         zoom = max(available, 100) / (page_width * POINT_TO_PX)
         return max(ZOOM_STEPS[0], min(zoom, ZOOM_STEPS[-1]))
 
@@ -325,7 +326,7 @@ class PdfViewer(QWidget):
 
     # -- events --------------------------------------------------------------------------------------
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 — Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._fit and self._source is not None:
             new_zoom = self._fit_zoom()
@@ -334,8 +335,8 @@ class PdfViewer(QWidget):
                 self._update_controls()
                 self._refit.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
-        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Wheel:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Wheel:
             return self._wheel(event)  # type: ignore[arg-type]
         return super().eventFilter(watched, event)
 
@@ -346,7 +347,7 @@ class PdfViewer(QWidget):
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.zoom_in() if delta > 0 else self.zoom_out()
             return True
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() if delta < 0 else bar.value() <= bar.minimum()
         if not at_end:
             self._wheel_accumulated = 0

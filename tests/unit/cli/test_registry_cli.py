@@ -23,6 +23,7 @@ BUSINESS_KEYS = {
     "licence_no",
     "risk_grade",
     "credit_score",
+    "licensed_on",
 }
 
 

@@ -6,33 +6,25 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from review_support import LI, T0, ZHANG, add_business, crew, finalized_record, make_services
 
 from inspector_app.cli.common import CliContext
 from inspector_app.cli.report_cmd import report
-from inspector_app.core.clock import FixedClock
+from tests.review_support import LI, ZHANG, add_business, crew, finalized_record
 
 
 @pytest.fixture
-def home(tmp_path):
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def records(home):
+def records(services):
     """Two finalized records and one draft in ``home``; returns (finalized ids, draft id)."""
-    services = make_services(home, FixedClock(T0))
     uscc = add_business(services)
     done = [finalized_record(services, uscc), finalized_record(services, uscc, actor=LI, partner=ZHANG)]
     draft = services.inspections.start(
         ZHANG, uscc, "food.small_catering", crew(ZHANG, LI), "日常检查", "店内"
     )
-    services.close()
     return done, draft.id
 
 
 def run(home, *args):
-    return CliRunner().invoke(report, list(args), obj=CliContext(str(home)))
+    return CliRunner().invoke(report, list(args), obj=CliContext(str(home.root)))
 
 
 def test_report_one_record_to_a_file(home, records, tmp_path):
@@ -47,7 +39,7 @@ def test_report_without_output_goes_to_the_home_reports_folder(home, records):
     result = run(home, records[0][0], "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["file"].startswith(str(home / "reports"))
+    assert data["file"].startswith(str(home.reports_dir))
     assert data["bytes"] > 1000
 
 

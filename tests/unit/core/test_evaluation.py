@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 
 from inspector_app.core.checklist import Family, Result
-from inspector_app.core.evaluation import blocking_problems, evaluate
+from inspector_app.core.evaluation import FailureEvidence, blocking_problems, evaluate, failure_evidence
 from inspector_app.core.records import Answer, RectificationOrder, Signature, SignerRole
 from inspector_app.core.verdicts import Grade, GradeRules, Handling, Verdict, VerdictRules
 from tests.builders import make_checklist, make_draft
@@ -109,3 +109,20 @@ def test_an_order_on_an_item_that_no_longer_fails_blocks_finalizing():
         checklist, record, evaluate(checklist, record.values(), {}, rules=VerdictRules())
     )
     assert problems == ["整改要求针对的 G1 已不是“不符合”，请删除或修改该整改要求"]
+
+
+def test_a_failed_item_lacks_the_note_and_photo_its_form_requires_until_given():
+    checklist = make_checklist()
+    k2 = checklist.item("K2")  # note and photo when failed
+    bare = failure_evidence(k2, Answer("K2", "不符合"))
+    assert (bare.note_required, bare.photo_required) == (True, True)
+    assert bare.note_missing and bare.photo_missing and bare.incomplete
+    done = failure_evidence(k2, Answer("K2", "不符合", None, "墙面霉斑", ["a" * 64]))
+    assert done.note_required and not done.incomplete
+
+
+def test_an_answer_that_is_not_a_failure_needs_no_evidence():
+    checklist = make_checklist()
+    assert failure_evidence(checklist.item("K2"), Answer("K2", "符合")) == FailureEvidence()
+    assert failure_evidence(checklist.item("K2"), None) == FailureEvidence()
+    assert failure_evidence(checklist.item("G3"), Answer("G3", "4")) == FailureEvidence()  # 4 ℃ is in range

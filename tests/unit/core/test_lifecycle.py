@@ -13,6 +13,7 @@ from inspector_app.core.lifecycle import (
     TRANSITIONS,
     RecordStatus,
     can_transition,
+    check_correctable,
     check_editable,
     check_transition,
 )
@@ -39,20 +40,20 @@ def test_a_forbidden_transition_raises_with_both_labels_in_chinese(old, new):
     assert old.label in str(caught.value) and new.label in str(caught.value)
 
 
-def test_approved_and_returned_are_final():
-    assert TRANSITIONS[A] == frozenset() and TRANSITIONS[R] == frozenset()
-
-
-def test_nothing_goes_back_to_draft():
-    assert all(D not in targets for targets in TRANSITIONS.values())
-
-
 def test_only_drafts_are_editable():
     assert [s for s in RecordStatus if s.editable] == [D]
     check_editable(D)
     for status in (F, S, A, R):
         with pytest.raises(LifecycleError, match="新版本"):
             check_editable(status)
+
+
+def test_only_finalized_or_returned_records_are_corrected_by_a_new_version():
+    assert {s for s in RecordStatus if s.correctable} == {F, R}
+    check_correctable(R)
+    for status in (D, S, A):
+        with pytest.raises(LifecycleError, match="只有已定稿或已退回的记录可以创建新版本"):
+            check_correctable(status)
 
 
 def test_a_supervisor_reviews_finalized_or_synced_records():

@@ -9,14 +9,14 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-from builders import make_checklist, make_item
 from pypdf import PdfReader
 
+from benches.specimen import MemoryImages, make_photo, specimen_record
 from inspector_app.core.checklist import AnswerType, Section
 from inspector_app.reports.content import build_report
 from inspector_app.reports.fonts import FALLBACKS, SANS, font_path, register_fonts
 from inspector_app.reports.pdf import render_pdf
-from inspector_app.reports.specimen import MemoryImages, make_photo, specimen_record
+from tests.builders import make_checklist, make_item
 
 ROOT = Path(__file__).resolve().parents[3]
 PHRASES = (

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from inspector_app.core.accounts import SYSTEM_USER, Role, User
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import PermissionDenied, ValidationError
-from inspector_app.paths import DataHome
 from inspector_app.services.accounts import (
     MAX_FAILURES,
     AccountLocked,
@@ -18,27 +16,13 @@ from inspector_app.services.accounts import (
     lock_duration,
     wait_text,
 )
-from inspector_app.services.passwords import PasswordHasher, check_password_policy
-from inspector_app.storage.store import Store
-
-CHEAP = PasswordHasher(n=2**4, r=1, p=1)
+from inspector_app.services.support.passwords import PasswordHasher, check_password_policy
+from tests.builders import CHEAP_HASHER
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(DataHome(tmp_path / "home"))
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def accounts(store, clock) -> AccountService:
-    return AccountService(store, clock, hasher=CHEAP)
+def accounts(services) -> AccountService:
+    return services.accounts
 
 
 @pytest.fixture
@@ -63,20 +47,20 @@ def test_default_hasher_uses_owasp_scrypt_parameters_and_verifies():
 
 
 def test_same_password_hashes_differently_each_time_because_of_the_salt():
-    assert CHEAP.hash("password1") != CHEAP.hash("password1")
+    assert CHEAP_HASHER.hash("password1") != CHEAP_HASHER.hash("password1")
 
 
 def test_hash_made_with_other_parameters_still_verifies_and_needs_rehash():
-    stored = CHEAP.hash("password1")
+    stored = CHEAP_HASHER.hash("password1")
     strong = PasswordHasher()
     assert strong.needs_rehash(stored)
-    assert not CHEAP.needs_rehash(stored)
-    assert CHEAP.verify("password1", stored)
+    assert not CHEAP_HASHER.needs_rehash(stored)
+    assert CHEAP_HASHER.verify("password1", stored)
 
 
 @pytest.mark.parametrize("stored", ["", "plain", "scrypt$n=16$zz$zz", "md5$n=16,r=1,p=1$AAAA$AAAA"])
 def test_malformed_stored_hash_never_verifies(stored):
-    assert not CHEAP.verify("anything", stored)
+    assert not CHEAP_HASHER.verify("anything", stored)
 
 
 @pytest.mark.parametrize("password", ["short", "1234567", "aaaaaaaaaa", "admin"])
@@ -225,7 +209,7 @@ def test_change_password_needs_the_old_one(accounts, admin):
 
 
 def test_weak_hash_is_upgraded_on_login(store, clock):
-    weak = AccountService(store, clock, hasher=CHEAP)
+    weak = AccountService(store, clock, hasher=CHEAP_HASHER)
     weak.create_first_admin("admin", "管理员", "s3cret-pass")
     stronger = PasswordHasher(n=2**5, r=1, p=1)
     AccountService(store, clock, hasher=stronger).authenticate("admin", "s3cret-pass")

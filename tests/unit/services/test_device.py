@@ -8,7 +8,7 @@ import re
 import pytest
 
 from inspector_app.core.errors import InspectorError
-from inspector_app.services.device import load_device
+from inspector_app.services.support.device import load_device
 
 
 def test_the_device_file_is_created_once_and_then_reused(tmp_path):

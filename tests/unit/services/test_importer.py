@@ -5,17 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import ValidationError
 from inspector_app.core.identifiers import make_uscc
-from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
 from inspector_app.services.registry import RegistryService
 
@@ -73,13 +69,6 @@ def write_xlsx(
         sheet.append(row)
     book.save(path)
     return path
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    services = Services(DataHome(tmp_path / "home"), clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)))
-    yield services
-    services.close()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 
 from inspector_app.core.accounts import Role, User
 from inspector_app.core.checklist import Family, Result
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import LifecycleError, NotFound, PermissionDenied, ValidationError
 from inspector_app.core.identifiers import make_uscc
 from inspector_app.core.lifecycle import RecordStatus
@@ -27,7 +26,6 @@ from inspector_app.core.records import (
 from inspector_app.core.registry import BusinessKind, Equipment, EquipmentType
 from inspector_app.core.summaries import FollowUpStatus
 from inspector_app.core.verdicts import Handling
-from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
 from tests.builders import (
     T0,
@@ -48,31 +46,25 @@ UNIT_USCC = make_uscc("91420804MA4F00003")
 ELEVATOR = "31104208012019000001"
 
 
-@pytest.fixture
-def clock():
-    return FixedClock(T0)
-
-
-@pytest.fixture
-def home(tmp_path):
-    return DataHome(tmp_path / "home")
-
-
 def open_services(home, clock, library=None):
+    """Another Services on the same data home (a reopened app, or one with other checklists)."""
     return Services(home, clock=clock, forms=library or make_library())
 
 
 @pytest.fixture
-def services(home, clock):
-    services = open_services(home, clock)
-    services.store.businesses.upsert(make_business(), "hsxcd", "2026-01-01T00:00:00Z")
+def forms():
+    return make_library()
+
+
+@pytest.fixture(autouse=True)
+def businesses(store):
+    """A small restaurant and an equipment unit with one elevator, written straight into the store."""
+    store.businesses.upsert(make_business(), "hsxcd", "2026-01-01T00:00:00Z")
     unit = make_business(
         uscc=UNIT_USCC, name="掇刀区某物业公司", kind=BusinessKind.EQUIPMENT_UNIT, area="掇刀区"
     )
-    services.store.businesses.upsert(unit, "dd", "2026-01-01T00:00:00Z")
-    services.store.businesses.upsert_equipment([Equipment(ELEVATOR, UNIT_USCC, EquipmentType.ELEVATOR)])
-    yield services
-    services.close()
+    store.businesses.upsert(unit, "dd", "2026-01-01T00:00:00Z")
+    store.businesses.upsert_equipment([Equipment(ELEVATOR, UNIT_USCC, EquipmentType.ELEVATOR)])
 
 
 @pytest.fixture
@@ -196,12 +188,12 @@ def test_hidden_items_may_be_answered_but_do_not_count(svc):
     assert evaluation.tally.general_failed == ("G2",)
 
 
-def test_photos_are_stored_downscaled_and_linked_to_the_item(svc, services):
+def test_photos_are_stored_downscaled_and_linked_to_the_item(svc):
     record = start(svc)
     attachment = svc.attach_photo(INSPECTOR, record.id, "K2", make_jpeg(3200, 2400))
     assert (attachment.width, attachment.height, attachment.mime) == (1600, 1200, "image/jpeg")
     assert svc.get(record.id).answers["K2"].photos == [attachment.sha256]
-    assert services.store.attachments.get_bytes(attachment.sha256)[:2] == b"\xff\xd8"
+    assert svc.attachment_bytes(attachment.sha256)[:2] == b"\xff\xd8"
     svc.remove_photo(INSPECTOR, record.id, "K2", attachment.sha256)
     assert "K2" not in svc.get(record.id).answers
 
@@ -302,14 +294,14 @@ def test_orders_create_follow_ups_due_at_their_deadlines(svc):
     assert [f.item_code for f in svc.overdue_orders(date(2026, 3, 10))] == ["G1"]
 
 
-def test_a_follow_up_visit_closes_the_open_follow_ups(svc):
+def test_a_follow_up_visit_closes_the_open_follow_ups(svc, store):
     record = ready(svc, ALL_OK | {"G1": "不符合"}, {"G1": "油污"})
     svc.add_order(INSPECTOR, record.id, "G1", "清理", date(2026, 3, 9))
     svc.finalize(INSPECTOR, record.id)
     visit = ready(svc, inspection_type=InspectionType.FOLLOW_UP)
     svc.finalize(INSPECTOR, visit.id)
     assert svc.overdue_orders(date(2026, 4, 1)) == []
-    done = svc.repo.followups(status=FollowUpStatus.DONE.value)
+    done = store.inspections.followups(status=FollowUpStatus.DONE.value)
     assert [f.done_inspection_id for f in done] == [visit.id]
 
 
@@ -362,10 +354,10 @@ def test_a_new_version_copies_answers_and_orders_but_not_signatures(svc):
     assert svc.get(old.id).content_hash == content_hash(svc.get(old.id))  # the old one never changed
 
 
-def test_a_returned_record_can_be_corrected_by_a_new_version(svc):
+def test_a_returned_record_can_be_corrected_by_a_new_version(svc, store):
     record = ready(svc)
     svc.finalize(INSPECTOR, record.id)
-    svc.repo.set_status(record.id, RecordStatus.RETURNED)
+    store.inspections.set_status(record.id, RecordStatus.RETURNED)
     draft = svc.new_version(INSPECTOR, record.id)
     sign_all(svc, draft.id)
     assert svc.finalize(INSPECTOR, draft.id).version == 2

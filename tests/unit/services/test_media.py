@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from inspector_app.core.errors import ValidationError
-from inspector_app.services.media import prepare_photo, prepare_signature
+from inspector_app.services.support.media import prepare_photo, prepare_signature
 from tests.builders import make_jpeg, make_signature_png
 
 

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from inspector_app.cli.main import cli
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import PermissionDenied, ValidationError
 from inspector_app.services.publish import COLUMNS, escape_formula, mask_personal_numbers, to_csv, to_xlsx
 from tests.review_support import (
@@ -20,26 +19,12 @@ from tests.review_support import (
     LI,
     PHONE,
     RESPONSIBLE,
-    T0,
     ZHANG,
     add_business,
     finalized_record,
-    make_services,
 )
 
 PERSONAL = (PHONE, RESPONSIBLE, ZHANG.display_name, LI.display_name, ZHANG.badge_no, LI.badge_no)
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(T0)
-
-
-@pytest.fixture
-def services(tmp_path, clock):
-    services = make_services(tmp_path / "home", clock)
-    yield services
-    services.close()
 
 
 @pytest.fixture

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 
 import pytest
 
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import NotFound, ValidationError
 from inspector_app.core.identifiers import make_uscc
 from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
-from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
 from inspector_app.services.registry import RegistryService
 
@@ -20,10 +16,8 @@ CODE = make_uscc("91420881MA4000001")
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Iterator[RegistryService]:
-    services = Services(DataHome(tmp_path / "home"), clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)))
-    yield services.registry
-    services.close()
+def registry(services: Services) -> RegistryService:
+    return services.registry
 
 
 def test_upsert_stores_the_normalised_code_and_grade(registry: RegistryService) -> None:

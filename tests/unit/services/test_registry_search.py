@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import NotFound, ValidationError
 from inspector_app.core.identifiers import make_uscc
 from inspector_app.core.registry import Business, BusinessKind
-from inspector_app.paths import DataHome
 from inspector_app.services.app import Services
-from inspector_app.services.initials import initials
 from inspector_app.services.registry import RegistryService
+from inspector_app.services.support.initials import initials
 
 NAMES = [
     "红山大酒店",
@@ -31,13 +25,6 @@ NAMES = [
 
 def uscc(n: int, region: str = "420802") -> str:
     return make_uscc(f"91{region}MA4{n:06d}")
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    services = Services(DataHome(tmp_path / "home"), clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)))
-    yield services
-    services.close()
 
 
 @pytest.fixture
@@ -116,9 +103,31 @@ def test_search_ids_returns_usccs_best_first(registry: RegistryService) -> None:
     assert registry.search_ids("红山大酒店") == [uscc(0), uscc(1)]
 
 
-@pytest.mark.parametrize("query", ["", "   ", '"', '红"山', "*", "a OR b", "NEAR(", "%", "_"])
-def test_odd_queries_never_fail(registry: RegistryService, query: str) -> None:
-    registry.search(query)
+ODD_NAMES = ['"老王"面馆', "100%鲜榨果汁店", "A_B便利店"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", []),
+        ("   ", []),
+        ("*", []),
+        ("a OR b", []),
+        ("NEAR(", []),
+        ('红"山', []),
+        ('"', ['"老王"面馆']),
+        ('"老王"', ['"老王"面馆']),
+        ("%", []),  # as a LIKE pattern it would match every name
+        ("_", []),
+        ("100%", ["100%鲜榨果汁店"]),
+        ("A_B", ["A_B便利店"]),
+    ],
+)
+def test_odd_queries_are_taken_literally(registry: RegistryService, query: str, expected: list[str]) -> None:
+    """Quotes, FTS operators and LIKE wildcards are plain text: never everything, never a syntax error."""
+    for n, name in enumerate(ODD_NAMES, start=20):
+        registry.upsert(Business(uscc=uscc(n), name=name, kind=BusinessKind.FOOD_RETAIL))
+    assert names(registry.search(query)) == expected
 
 
 def test_get_normalises_the_code_and_unknown_codes_raise_not_found(registry: RegistryService) -> None:

@@ -9,30 +9,20 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from review_support import (
+
+from benches.specimen import make_photo
+from inspector_app.core.errors import InspectorError, LifecycleError, NotFound
+from inspector_app.core.lifecycle import RecordStatus
+from inspector_app.services.reports import file_name
+from tests.review_support import (
     LI,
-    T0,
     ZHANG,
     add_business,
     answer_all,
     crew,
     finalized_record,
-    make_services,
     sign_all,
 )
-
-from inspector_app.core.clock import FixedClock
-from inspector_app.core.errors import InspectorError, LifecycleError, NotFound
-from inspector_app.core.lifecycle import RecordStatus
-from inspector_app.reports.specimen import make_photo
-from inspector_app.services.reports import file_name
-
-
-@pytest.fixture
-def services(tmp_path):
-    services = make_services(tmp_path / "home", FixedClock(T0))
-    yield services
-    services.close()
 
 
 @pytest.fixture
@@ -73,10 +63,10 @@ def test_render_is_deterministic(services, uscc):
     assert services.reports.render(record_id) == services.reports.render(record_id)
 
 
-def test_review_decisions_do_not_change_the_printed_record(services, uscc):
+def test_review_decisions_do_not_change_the_printed_record(services, store, uscc):
     record_id = finalized_record(services, uscc)
     before = services.reports.render(record_id)
-    services.store.inspections.set_status(record_id, RecordStatus.APPROVED)
+    store.inspections.set_status(record_id, RecordStatus.APPROVED)
     assert services.reports.render(record_id) == before
 
 
@@ -107,16 +97,16 @@ def test_unknown_record_is_not_found(services):
         services.reports.render("no-such-id")
 
 
-def test_a_record_that_no_longer_matches_its_hash_is_refused(services, uscc, monkeypatch):
+def test_a_record_that_no_longer_matches_its_hash_is_refused(services, store, uscc, monkeypatch):
     record_id = finalized_record(services, uscc)
-    real_load = services.store.inspections.load
+    real_load = store.inspections.load
 
     def tampered(inspection_id):
         record = real_load(inspection_id)
         record.business = replace(record.business, name="别的店")
         return record
 
-    monkeypatch.setattr(services.store.inspections, "load", tampered)
+    monkeypatch.setattr(store.inspections, "load", tampered)
     with pytest.raises(InspectorError, match="SHA-256 不一致"):
         services.reports.render(record_id)
 

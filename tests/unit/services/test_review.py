@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from inspector_app.core.clock import FixedClock
 from inspector_app.core.errors import LifecycleError, NotFound, PermissionDenied, ValidationError
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import content_hash
@@ -14,25 +13,11 @@ from tests.review_support import (
     BOSS,
     FIELD_BOSS,
     LI,
-    T0,
     ZHANG,
     add_business,
     corrected_version,
     finalized_record,
-    make_services,
 )
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(T0)
-
-
-@pytest.fixture
-def services(tmp_path, clock):
-    services = make_services(tmp_path / "home", clock)
-    yield services
-    services.close()
 
 
 @pytest.fixture
@@ -128,7 +113,7 @@ def test_unknown_record_is_not_found(services):
 
 
 def test_synced_record_is_reviewable(services, record_id):
-    services.store.inspections.set_status(record_id, RecordStatus.SYNCED)
+    services.inspections.mark_synced(record_id)
     assert [q.id for q in services.review.queue(BOSS)] == [record_id]
     services.review.return_(BOSS, record_id, "补充整改期限")
     assert services.inspections.get(record_id).status is RecordStatus.RETURNED

@@ -6,13 +6,11 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from inspector_app.core.identifiers import make_uscc
 from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
-from inspector_app.paths import DataHome
 from inspector_app.storage.businesses import BusinessRepository, UpsertOutcome
 from inspector_app.storage.store import Store
 
@@ -39,13 +37,6 @@ def make_business(n: int = 1, **overrides: object) -> Business:
     }
     values.update(overrides)
     return Business(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    store = Store(DataHome(tmp_path / "home"))
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -25,18 +25,9 @@ from inspector_app.core.records import (
     content_hash,
 )
 from inspector_app.core.summaries import FollowUp, FollowUpStatus, InspectionQuery
-from inspector_app.paths import DataHome
 from inspector_app.storage.db import StorageError
 from inspector_app.storage.schema_inspections import CHILD_TABLES, CONTENT_COLUMNS
-from inspector_app.storage.store import Store
 from tests.builders import T0, USCC_B, make_draft, make_jpeg, make_party, make_signature_png
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(DataHome(tmp_path / "home"))
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -22,19 +22,11 @@ from inspector_app.core.records import (
     content_hash,
 )
 from inspector_app.core.reviews import Decision, ReviewEvent
-from inspector_app.paths import DataHome
 from inspector_app.storage.store import Store
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ZHANG = Inspector("张三", "42080220230012", "u-zhang")
 LI = Inspector("李四", "42080220230013", "u-li")
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(DataHome(tmp_path / "home"))
-    yield store
-    store.close()
 
 
 def make_finalized(

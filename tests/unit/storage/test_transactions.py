@@ -48,7 +48,7 @@ def test_transactions_from_many_threads_on_one_connection_all_commit(conn):
                 with transaction(conn):
                     conn.execute("INSERT INTO t VALUES (?)", [n * 100 + i])
                     conn.execute("INSERT INTO t VALUES (?)", [-(n * 100 + i)])
-        except BaseException as exc:  # noqa: BLE001 — reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]

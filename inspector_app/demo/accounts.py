@@ -7,7 +7,6 @@ real accounts.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from inspector_app.core.accounts import SYSTEM_USER, Role
@@ -16,6 +15,8 @@ if TYPE_CHECKING:
     from inspector_app.services.app import Services
 
 DEMO_PASSWORD = "demo1234"
+#: Shown on the login dialog of a demo data home.
+DEMO_HINT = f"演示账号（密码均为 {DEMO_PASSWORD}）：检查员 zhangwei、lina；审核人 chenjing；管理员 admin"
 
 #: (username, display name, role, 执法证号, area)
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str, str], ...] = (
@@ -34,6 +35,8 @@ def ensure_demo_accounts(services: Services) -> int:
     Each password hash costs about half a second of scrypt on purpose; they are made in parallel threads
     (scrypt releases the GIL).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     accounts = services.accounts
     missing = [spec for spec in DEMO_ACCOUNTS if not accounts.exists(spec[0])]
 

@@ -1,4 +1,5 @@
-"""A realistic specimen record and its images, for the docs sample, the PDF benchmark and the PDF tests.
+"""A realistic specimen record and its images, for the PDF benchmark, the checklist-open benchmark and the PDF
+tests (benches import it as ``specimen``, tests as ``benches.specimen``).
 
 Nothing here touches storage: images live in :class:`MemoryImages` (sha → bytes, usable as the renderer's
 ``image_loader``); the record is built with the core dataclasses and sealed with its real content hash.

@@ -1,7 +1,7 @@
 """Demo data: a realistic Jingmen registry plus inspections of all three families in every state.
 
 ``fill_demo`` writes the generated registry (by USCC, so running it twice never duplicates businesses) and,
-once per data home, the demo inspections of :data:`~inspector_app.services.demo_scenarios.SCENARIOS`:
+once per data home, the demo inspections of :data:`~inspector_app.demo.scenarios.SCENARIOS`:
 finalized records with every food verdict and every equipment outcome, drafts, orders with follow-ups
 (some overdue, some due soon), photos, signatures and a refusal, a 回头看 visit, and a corrected record.
 """
@@ -14,20 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from inspector_app.core.accounts import Role, User
+from inspector_app.core.accounts import SYSTEM_USER, Role, User
 from inspector_app.core.checklist import Family, Result
 from inspector_app.core.clock import CHINA_TZ, FixedClock, local_today
-from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.records import FiveImplementations, Inspection, Inspector
 from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
 from inspector_app.core.summaries import InspectionQuery
-from inspector_app.services import demo_scenarios as plan
-from inspector_app.services.demo_accounts import DEMO_ACCOUNTS
-from inspector_app.services.fake_registry import generate_businesses, generate_equipment
-from inspector_app.services.inspections import InspectionService
+from inspector_app.demo import scenarios as plan
+from inspector_app.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
+from inspector_app.demo.fake_registry import generate_businesses, generate_equipment
 
 if TYPE_CHECKING:
     from inspector_app.services.app import Services
+    from inspector_app.services.inspections import InspectionService
 
 DEFAULT_BUSINESSES = 2000
 SEED = 4208
@@ -68,7 +67,7 @@ class DemoSummary:
 def _demo_actors(services: Services) -> list[User]:
     """Existing demo inspector accounts (so their home screens show the demo drafts), else a stand-in."""
     wanted = {username for username, _, role, _, _ in DEMO_ACCOUNTS if role is Role.INSPECTOR}
-    found = [u for u in services.store.accounts.list(role=Role.INSPECTOR) if u.username in wanted]
+    found = [u for u in services.accounts.inspectors() if u.username in wanted]
     return sorted(found, key=lambda u: u.username) or [_FALLBACK_ACTOR]
 
 
@@ -77,7 +76,8 @@ RETURN_COMMENT = "不符合项的问题描述过于简略，请补充现场情�
 
 def _demo_supervisor(services: Services) -> User:
     """The demo supervisor account if it exists, else a stand-in with the supervisor role."""
-    found = [u for u in services.store.accounts.list(role=Role.SUPERVISOR) if u.username == "chenjing"]
+    users = services.accounts.list_users(SYSTEM_USER)
+    found = [u for u in users if u.role is Role.SUPERVISOR and u.username == "chenjing"]
     return found[0] if found else User("demo-supervisor", "chenjing", "陈静", Role.SUPERVISOR)
 
 
@@ -168,7 +168,7 @@ def _sign(svc: InspectionService, actor: User, record: Inspection, scenario: pla
 def _run_scenario(services: Services, picker: _Picker, actors: list[User], n: int, today: date) -> str:
     scenario = plan.SCENARIOS[n]
     clock = _visit_clock(today, services.clock.now(), scenario.days_ago, n)
-    svc = InspectionService(services.store, services.forms, clock)
+    svc = services.with_clock(clock).inspections
     actor = actors[n % len(actors)]
     if scenario.revisit_of is not None:
         business = next(b for b in picker.businesses if b.uscc == picker.visited[scenario.revisit_of])
@@ -185,7 +185,7 @@ def _run_scenario(services: Services, picker: _Picker, actors: list[User], n: in
     _sign(svc, actor, record, scenario, n)
     svc.finalize(actor, record.id, scenario.handling)
     if scenario.correct:
-        services.store.inspections.set_status(record.id, RecordStatus.SYNCED)
+        services.inspections.mark_synced(record.id)
         services.review.return_(_demo_supervisor(services), record.id, RETURN_COMMENT)
         svc.new_version(actor, record.id)
     return record.id
@@ -217,11 +217,16 @@ def _count(services: Services, summary: DemoSummary) -> None:
     summary.by_status = dict(Counter(r.status.label for r in records))
     summary.by_family = dict(Counter(r.family for r in records))
     summary.by_verdict = dict(Counter(r.verdict for r in records if r.verdict))
-    summary.open_followups = len(services.store.inspections.followups())
+    summary.open_followups = len(services.inspections.open_followups())
 
 
-def fill_demo_if_empty(services: Services, businesses: int = DEFAULT_BUSINESSES) -> DemoSummary | None:
-    """Fill a data home that has no businesses and no inspections yet (used by ``inspector-app --demo``)."""
-    if services.registry.count() or services.inspections.list(InspectionQuery(limit=1)):
+def prepare_demo_home(services: Services, businesses: int = DEFAULT_BUSINESSES) -> DemoSummary | None:
+    """On an empty data home: the demo accounts, then the demo data (``inspector-app --demo``).
+
+    Returns None and changes nothing on a home that holds anything (accounts, businesses or records): demo
+    accounts with a published password must never be added to a real data home.
+    """
+    if not services.is_empty():
         return None
+    ensure_demo_accounts(services)  # first, so the demo drafts belong to the demo inspectors
     return fill_demo(services, businesses)

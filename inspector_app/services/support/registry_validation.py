@@ -1,6 +1,8 @@
-"""Validating one registry row (from a file or a form) into a :class:`Business`, with Chinese reasons.
+"""Validating one registry row (from a file) or business (built in code) into a normalised :class:`Business`,
+with Chinese reasons.
 
-Used by the importer for every spreadsheet row and by the registry service for single upserts.
+:func:`parse_row` is used by the importer for every spreadsheet row, :func:`check_business` by the registry
+service for businesses written through it; both end in the same checks.
 """
 
 from __future__ import annotations
@@ -123,6 +125,54 @@ def _licence(text: str, kind: BusinessKind | None) -> tuple[str, str]:
 def parse_row(number: int, values: dict[str, Any]) -> ParsedRow:
     """Validate the cells of one row (field → raw value) into a business or a rejection reason."""
     text = {name: cell_text(value) for name, value in values.items()}
+    kind, kind_problem = _kind(text.get("kind", ""))
+    score, score_problem = _score(text.get("credit_score", ""))
+    licensed, date_problem = _date(text.get("licensed_on", ""))
+    return _checked(
+        number,
+        text,
+        kind=kind,
+        score=score,
+        licensed=licensed,
+        parse_problems=(kind_problem, score_problem, date_problem),
+    )
+
+
+def check_business(business: Business) -> ParsedRow:
+    """The checks of :func:`parse_row` on a business built in code (kind, score and date already typed):
+    normalised codes, phone and grade, or every problem in Chinese. ``id`` and ``attributes`` are not kept."""
+    score = business.credit_score
+    score_problem = "" if score is None or 0 <= score <= 1000 else f"信用分「{score}」应在 0–1000 之间"
+    text = {
+        "name": business.name.strip(),
+        "uscc": business.uscc.strip(),
+        "address": business.address.strip(),
+        "area": business.area.strip(),
+        "responsible": business.responsible.strip(),
+        "phone": business.phone.strip(),
+        "licence_no": business.licence_no.strip(),
+        "risk_grade": business.risk_grade.strip(),
+    }
+    return _checked(
+        0,
+        text,
+        kind=business.kind,
+        score=score,
+        licensed=business.licensed_on,
+        parse_problems=("", score_problem, ""),
+    )
+
+
+def _checked(
+    number: int,
+    text: dict[str, str],
+    *,
+    kind: BusinessKind | None,
+    score: float | None,
+    licensed: date | None,
+    parse_problems: tuple[str, str, str],
+) -> ParsedRow:
+    """Check and normalise the text fields; ``parse_problems`` are the kind, score and date problems."""
     problems: list[str] = []
     name = text.get("name", "")
     if not name:
@@ -133,14 +183,14 @@ def parse_row(number: int, values: dict[str, Any]) -> ParsedRow:
         problems.append("统一社会信用代码为空")
     elif problem := uscc_problem(uscc):
         problems.append(f"{problem}（{raw_uscc}）")
-    kind, problem = _kind(text.get("kind", ""))
+    kind_problem, score_problem, date_problem = parse_problems
     licence, licence_problem = _licence(text.get("licence_no", ""), kind)
     phone, phone_issue = _phone(text.get("phone", ""))
     risk, risk_problem = _risk(text.get("risk_grade", ""))
-    score, score_problem = _score(text.get("credit_score", ""))
-    licensed, date_problem = _date(text.get("licensed_on", ""))
     problems.extend(
-        p for p in (problem, licence_problem, phone_issue, risk_problem, score_problem, date_problem) if p
+        p
+        for p in (kind_problem, licence_problem, phone_issue, risk_problem, score_problem, date_problem)
+        if p
     )
     if problems or kind is None:
         return ParsedRow(number, None, "；".join(problems), uscc)

@@ -1,12 +1,21 @@
-"""``inspector-app --demo --screenshot-dir DIR``: walk through the main screens and save 1366×768 PNGs.
+"""Screenshots of the main screens for docs/screenshots/: login, home, registry search, business, records.
 
-Used to make ``docs/screenshots/`` (run under Xvfb with ``QT_QPA_PLATFORM=xcb``). The walk is a generator
-of steps; each step yields a condition (a callable) and the next step runs once it holds, polled from a
-timer, so the event loop keeps running and every screen is painted as a user would see it.
+Run under a virtual display at laptop size::
+
+    Xvfb :98 -screen 0 1366x768x24 &
+    QT_QPA_PLATFORM=xcb DISPLAY=:98 .venv/bin/python scripts/app_screenshots.py docs/screenshots
+
+Starts the real app on a throw-away demo data home (as ``inspector-app --demo``), logs in through the login
+dialog as the demo inspector and saves 1366×768 PNGs (``scripts/inspection_screenshots.py`` does the
+editor's screens). The walk is a generator of steps; each step yields a condition (a callable) and the next
+step runs once it holds, polled from a timer, so the event loop keeps running and every screen is painted as
+a user would see it.
 """
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +24,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from inspector_app.services.demo_accounts import DEMO_PASSWORD
+from inspector_app.demo.accounts import DEMO_PASSWORD
+from inspector_app.gui.app import create_app
+from inspector_app.gui.startup import LoginFlow
+from inspector_app.paths import DataHome
 
 SCREEN = (1366, 768)
 POLL_MS = 50
@@ -33,9 +45,9 @@ def grab_screen() -> QPixmap:
 class Tour(QObject):
     """Logs in as the demo inspector and saves one PNG per main screen, then quits."""
 
-    def __init__(self, session: Any, out_dir: str | Path) -> None:
+    def __init__(self, flow: LoginFlow, out_dir: str | Path) -> None:
         super().__init__()
-        self.session = session
+        self.flow = flow
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self.saved: list[Path] = []
@@ -87,8 +99,8 @@ class Tour(QObject):
         yield from self._settle()
         self.save(grab_screen(), "login.png")
         dialog.login_button.click()
-        yield lambda: self.session.window is not None
-        window = self.session.window
+        yield lambda: self.flow.window is not None
+        window = self.flow.window
         window.setGeometry(0, 0, *SCREEN)
         home = window.page("home")
         yield lambda: not home.is_loading
@@ -123,3 +135,20 @@ class Tour(QObject):
         yield from self._settle()
         self.save(window.grab(), "business.png")
         registry.show_search()
+
+
+def main(out: Path) -> int:
+    app = create_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        flow = LoginFlow(DataHome(Path(tmp) / "home"), demo=True)
+        tour = Tour(flow, out)
+        flow.dialog_shown.connect(tour.dialog_shown)
+        flow.start()
+        code = app.exec()
+        if flow.services is not None:
+            flow.services.close()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")))

@@ -2,7 +2,7 @@
 
 :func:`open_registry_file` maps Chinese header aliases to fields, refuses a file missing a required column
 (naming it and listing the headers found), and streams :class:`ParsedRow` items; each row is validated by
-:mod:`inspector_app.services.registry_rows`. Row numbers are the ones Excel shows (the header row is row 1).
+:mod:`inspector_app.services.support.registry_validation`. Row numbers are the ones Excel shows (the header row is row 1).
 Nothing here touches the database.
 """
 
@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 from defusedxml import DefusedXmlException
 
 from inspector_app.core.errors import ValidationError
-from inspector_app.services.registry_rows import FIELD_TITLES, ParsedRow, parse_row
+from inspector_app.services.support.registry_validation import FIELD_TITLES, ParsedRow, parse_row
 
 #: Normalised header text → field. Headers are compared after NFKC, removing spaces and ``*`` markers.
 HEADER_ALIASES: dict[str, str] = {

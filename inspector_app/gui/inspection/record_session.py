@@ -1,17 +1,18 @@
 """One open record shared by the editor's pages: the record, its pinned checklist, and every write.
 
 Every change goes straight to :class:`~inspector_app.services.inspections.InspectionService` (autosave);
-the session then updates its in-memory copy the same way the service stored it, so the editor never reloads
-the whole record per keystroke. Errors are reported through ``failed(message)`` (Chinese), never raised into
-Qt slots.
+the session then shows what the service stored: after an answer, note or photo it reads that one answer back
+(one row, so answering stays cheap), after anything else the whole record. It never re-applies a change
+itself, so what the editor shows cannot drift from what is stored. The rules (verdict preview, what a failed
+item still needs, whether a record may be corrected) are asked of core and the service, never restated here.
+Errors are reported through ``failed(message)`` (Chinese), never raised into Qt slots.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -19,19 +20,15 @@ from inspector_app.core.accounts import Role, User
 from inspector_app.core.checklist import Checklist, Item, Result
 from inspector_app.core.clock import local_today
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.evaluation import Evaluation, evaluate
-from inspector_app.core.lifecycle import RecordStatus
+from inspector_app.core.evaluation import Evaluation, failure_evidence
 from inspector_app.core.records import Answer, FiveImplementations, Inspection, RectificationOrder, SignerRole
-from inspector_app.services.media import PreparedImage
+from inspector_app.services.support.media import PreparedImage
+
+if TYPE_CHECKING:
+    from inspector_app.services.app import Services
+    from inspector_app.services.inspections import InspectionService
 
 T = TypeVar("T")
-
-
-def _parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 class RecordSession(QObject):
@@ -51,7 +48,7 @@ class RecordSession(QObject):
 
     def __init__(
         self,
-        services: Any,
+        services: Services,
         actor: User,
         record_id: str,
         parent: QObject | None = None,
@@ -78,9 +75,8 @@ class RecordSession(QObject):
 
     @property
     def can_correct(self) -> bool:
-        """Whether this user may start a correction (新版本) of the record: finalized or returned ones."""
-        correctable = self.record.status in (RecordStatus.FINALIZED, RecordStatus.RETURNED)
-        return correctable and not self.read_only
+        """Whether this user may start a correction (新版本) of the record (core says which states may)."""
+        return self.record.status.correctable and not self.read_only
 
     @property
     def attributes(self) -> dict[str, str]:
@@ -107,12 +103,7 @@ class RecordSession(QObject):
 
     def is_incomplete(self, item: Item) -> bool:
         """Answered 不符合 but still lacking the note or photo the form requires."""
-        answer = self.record.answers.get(item.code)
-        if answer is None or item.judge(answer.value) is not Result.NONCOMPLIANT:
-            return False
-        return (item.note_when_fail and not answer.note.strip()) or (
-            item.photo_when_fail and not answer.photos
-        )
+        return failure_evidence(item, self.record.answers.get(item.code)).incomplete
 
     def progress(self) -> tuple[int, int]:
         """(answered, visible) over the whole checklist."""
@@ -127,28 +118,18 @@ class RecordSession(QObject):
         ]
 
     def evaluation(self) -> Evaluation:
-        """The live verdict preview — the same core rules the service applies when finalizing."""
-        forms = self.services.forms
-        return evaluate(
-            self.checklist,
-            self.values(),
-            self.attributes,
-            rules=forms.verdict_rules(self.checklist.family),
-            grade_rules=forms.grade_rules,
-            today=self.today(),
-            licensed_on=_parse_date(self.attributes.get("licensed_on", "")),
-            last_incident_on=_parse_date(self.attributes.get("last_incident_on", "")),
-        )
+        """The live verdict preview — computed by the service exactly as when finalizing."""
+        return self.services.inspections.evaluate_record(self.record, self.checklist)
 
     def missing(self) -> list[str]:
         return self._call(lambda s: s.missing(self.record_id), []) or []
 
     def photo_bytes(self, sha256: str) -> bytes:
         """A stored photo (verified against its hash); safe to call from a worker thread (file read only)."""
-        return bytes(self.services.store.attachments.get_bytes(sha256))
+        return self.services.inspections.attachment_bytes(sha256)
 
     # ---- writing -----------------------------------------------------------------------------------
-    def _call(self, work: Callable[[Any], T], default: T | None = None) -> T | None:
+    def _call(self, work: Callable[[InspectionService], T], default: T | None = None) -> T | None:
         try:
             result = work(self.services.inspections)
         except InspectorError as exc:
@@ -156,7 +137,7 @@ class RecordSession(QObject):
             return default
         return result
 
-    def _write(self, work: Callable[[Any], T]) -> tuple[bool, T | None]:
+    def _write(self, work: Callable[[InspectionService], T]) -> tuple[bool, T | None]:
         try:
             result = work(self.services.inspections)
         except InspectorError as exc:
@@ -165,21 +146,37 @@ class RecordSession(QObject):
         self.saved.emit()
         return True, result
 
+    def _read_back_answer(self, code: str) -> None:
+        """Replace the shown answer to ``code`` by the stored one."""
+        try:
+            stored = self.services.inspections.answer_of(self.record_id, code)
+        except InspectorError as exc:
+            self.failed.emit(str(exc))
+            return
+        if stored is None:
+            self.record.answers.pop(code, None)
+        else:
+            self.record.answers[code] = stored
+
+    def _read_back_record(self) -> None:
+        """Replace the shown record by the stored one (no signals: the caller says what changed)."""
+        fresh = self._call(lambda s: s.get(self.record_id))
+        if fresh is not None:
+            self.record = fresh
+
     def answer(self, code: str, value: str) -> bool:
         """Store an answer ('' clears it); the note and photos stay."""
-        ok, result = self._write(lambda s: s.answer(self.actor, self.record_id, code, value or None))
+        ok, _ = self._write(lambda s: s.answer(self.actor, self.record_id, code, value or None))
         if not ok:
             return False
-        old = self.record.answers.get(code) or Answer(code)
-        self.record.answers[code] = replace(old, value=value or None, result=result, photos=list(old.photos))
+        self._read_back_answer(code)
         self._after_answer(code)
         return True
 
     def set_note(self, code: str, note: str) -> bool:
         ok, _ = self._write(lambda s: s.set_note(self.actor, self.record_id, code, note))
         if ok:
-            old = self.record.answers.get(code) or Answer(code)
-            self.record.answers[code] = replace(old, note=note.strip(), photos=list(old.photos))
+            self._read_back_answer(code)
             self.answer_changed.emit(code)
         return ok
 
@@ -187,18 +184,15 @@ class RecordSession(QObject):
         data = photo.data if isinstance(photo, PreparedImage) else photo
         ok, attachment = self._write(lambda s: s.attach_photo(self.actor, self.record_id, code, data))
         if ok and attachment is not None:
-            answer = self.record.answers.setdefault(code, Answer(code))
-            if attachment.sha256 not in answer.photos:
-                answer.photos.append(attachment.sha256)
             self.record.attachments[attachment.sha256] = attachment
+            self._read_back_answer(code)
             self.answer_changed.emit(code)
         return ok
 
     def remove_photo(self, code: str, sha256: str) -> bool:
         ok, _ = self._write(lambda s: s.remove_photo(self.actor, self.record_id, code, sha256))
-        if ok and code in self.record.answers:
-            answer = self.record.answers[code]
-            answer.photos = [p for p in answer.photos if p != sha256]
+        if ok:
+            self._read_back_answer(code)
             self.answer_changed.emit(code)
         return ok
 
@@ -209,14 +203,14 @@ class RecordSession(QObject):
             lambda s: s.add_order(self.actor, self.record_id, code, requirement, deadline, hazard)
         )
         if ok and order is not None:
-            self.record.orders.append(order)
+            self._read_back_record()
             self.record_changed.emit()
         return order
 
     def remove_order(self, order_id: str) -> bool:
         ok, _ = self._write(lambda s: s.remove_order(self.actor, self.record_id, order_id))
         if ok:
-            self.record.orders = [o for o in self.record.orders if o.id != order_id]
+            self._read_back_record()
             self.record_changed.emit()
         return ok
 
@@ -236,14 +230,13 @@ class RecordSession(QObject):
         """Header fields of the draft (其他发现, 陪同人员, place …) through ``InspectionService.set_details``."""
         ok, _ = self._write(lambda s: s.set_details(self.actor, self.record_id, **fields))
         if ok:
-            for name, value in fields.items():
-                setattr(self.record, name, value.strip() if isinstance(value, str) else value)
+            self._read_back_record()
         return ok
 
     def set_handling(self, handling: str) -> bool:
         ok, _ = self._write(lambda s: s.set_handling(self.actor, self.record_id, handling))
         if ok:
-            self.record.handling = handling
+            self._read_back_record()
             self.record_changed.emit()
         return ok
 

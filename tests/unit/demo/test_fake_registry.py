@@ -6,8 +6,8 @@ import random
 
 from inspector_app.core.identifiers import equipment_code_problem, phone_problem, uscc_problem
 from inspector_app.core.registry import JINGMEN_AREAS, BusinessKind
-from inspector_app.services.fake_registry import AREAS, generate_businesses, generate_equipment
-from inspector_app.services.registry_rows import FOOD_LICENCE_KINDS, parse_row
+from inspector_app.demo.fake_registry import AREAS, generate_businesses, generate_equipment
+from inspector_app.services.support.registry_validation import FOOD_LICENCE_KINDS, parse_row
 
 REGION = {"东宝区": "420802", "掇刀区": "420804", "沙洋县": "420822", "钟祥市": "420881", "京山市": "420882"}
 
