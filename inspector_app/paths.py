@@ -1,8 +1,8 @@
 """The one module that owns paths: the data home and everything in it.
 
 Every command takes ``--home DIR``; otherwise ``INSPECTOR_HOME``; otherwise the per-OS user data directory.
-Shipped read-only files (forms, fonts, icons) are found in the source tree, or in ``<package>/_data`` where the
-bundled app (deploy/inspector-app.spec) and a wheel carry them. Nothing is ever written next to them: the
+Shipped read-only files (forms, fonts, icons) are found in the source tree, or in ``<package>/_data``, where
+the bundled app carries them (deploy/inspector-app.spec). Nothing is ever written next to them: the
 installed app's folder is read-only, and all data lives in the data home.
 """
 
