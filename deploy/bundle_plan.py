@@ -33,6 +33,15 @@ NOT_BUNDLED = frozenset({"pip", "setuptools", "wheel"})
 EXCLUDED_MODULES = ("pip", "setuptools", "pkg_resources", "distutils", "_distutils_hack", "wheel")
 
 
+#: Our own subpackages that are not part of the laptop app (their dependencies are an extra, not installed).
+SERVER_PACKAGES = ("inspector_app.hq",)
+
+
+def laptop_module(name: str) -> bool:
+    """Whether a module of ours belongs in the laptop bundle (``collect_submodules`` filter)."""
+    return not any(name == pkg or name.startswith(f"{pkg}.") for pkg in SERVER_PACKAGES)
+
+
 @dataclass(frozen=True)
 class RuntimeDistribution:
     """One installed distribution the app needs at run time."""

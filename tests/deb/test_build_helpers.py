@@ -73,6 +73,13 @@ def test_every_runtime_distribution_names_an_importable_top_level_package():
         )
 
 
+def test_the_headquarters_service_stays_out_of_the_laptop_bundle():
+    assert not bundle_plan.laptop_module("inspector_app.hq")
+    assert not bundle_plan.laptop_module("inspector_app.hq.api")
+    assert bundle_plan.laptop_module("inspector_app.sync.client")
+    assert bundle_plan.laptop_module("inspector_app.hqx")
+
+
 def _desktop_entry() -> configparser.SectionProxy:
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment, method-assign]
