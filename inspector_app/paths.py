@@ -29,6 +29,7 @@ RESOURCES_DIR = _shipped("resources")
 FONTS_DIR = RESOURCES_DIR / "fonts"
 ICONS_DIR = RESOURCES_DIR / "icons"
 APP_ICON = ICONS_DIR / "inspector-app.svg"
+LAWS_DIR = RESOURCES_DIR / "laws"  # the public law texts that checklist citations are checked against
 
 
 @dataclass(frozen=True)

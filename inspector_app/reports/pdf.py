@@ -150,6 +150,7 @@ class Furniture:
     title: str
     document_no: str
     footer: str
+    app_version: str
     fonts: FontNames
     pdf_date: str
 
@@ -196,7 +197,7 @@ class RecordCanvas(Canvas):
         self.setFont(f.fonts.sans, 8)
         self.drawRightString(right, 10.5 * mm, f"文书编号：{f.document_no or '—'}")
         self.setFont(f.fonts.mono, 6.5)
-        self.drawCentredString(PAGE_W / 2, 6 * mm, f.footer)
+        self.drawCentredString(PAGE_W / 2, 6 * mm, f"{f.footer}  软件版本：{f.app_version}")
         self.restoreState()
 
 
@@ -239,7 +240,7 @@ def render_pdf(data: ReportData, image_loader: Callable[[str], bytes]) -> bytes:
         invariant=1,
         initialFontName=fonts.sans,
     )
-    furniture = Furniture(data.title, data.document_no, data.footer, fonts, _pdf_date(data))
+    furniture = Furniture(data.title, data.document_no, data.footer, data.app_version, fonts, _pdf_date(data))
     with binary_streams():
         doc.build(
             build_story(data, image_loader, styles), canvasmaker=partial(RecordCanvas, furniture=furniture)

@@ -18,6 +18,7 @@ from inspector_app.storage.store import Store
 if TYPE_CHECKING:
     from inspector_app.forms.library import FormLibrary
     from inspector_app.services.accounts import AccountService
+    from inspector_app.services.grading import GradingService
     from inspector_app.services.inspections import InspectionService
     from inspector_app.services.publish import PublishService
     from inspector_app.services.registry import RegistryService
@@ -68,6 +69,12 @@ class Services:
         from inspector_app.services.inspections import InspectionService
 
         return InspectionService(self._store, self.forms, self.clock)
+
+    @cached_property
+    def grading(self) -> GradingService:
+        from inspector_app.services.grading import GradingService
+
+        return GradingService(self._store, self.forms, self.clock)
 
     @cached_property
     def accounts(self) -> AccountService:

@@ -215,8 +215,9 @@ class InspectionService:
         other_findings: str | None = None,
         accompanying: str | None = None,
         recusal_requested: bool | None = None,
+        on_spot_fix: str | None = None,
     ) -> None:
-        """Header fields of a draft (place, 其他发现, 陪同人员, 是否申请回避)."""
+        """Header fields of a draft (place, 其他发现, 陪同人员, 是否申请回避, 当场整改情况)."""
         require_role(actor, Role.INSPECTOR)
         self._draft(inspection_id)
         given = {
@@ -224,6 +225,7 @@ class InspectionService:
             "other_findings": other_findings,
             "accompanying": accompanying,
             "recusal_requested": recusal_requested,
+            "on_spot_fix": on_spot_fix,
         }
         fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in given.items() if v is not None}
         self._repo.update_details(inspection_id, **fields)
@@ -320,7 +322,7 @@ class InspectionService:
             checklist,
             record.values(),
             record.attributes,
-            rules=self.forms.verdict_rules(checklist.family),
+            rule=self.forms.verdict_rule(checklist),
             grade_rules=self.forms.grade_rules,
             today=self._today(),
             licensed_on=_parse_date(record.attributes.get("licensed_on", "")),
@@ -351,8 +353,9 @@ class InspectionService:
                     f"处理措施“{handling}”不适用于结果“{evaluation.verdict.value}”，可选：{options}"
                 )
             record.handling = str(handling)
-        elif evaluation.default_handling is not None:
-            record.handling = evaluation.default_handling.value
+        elif record.handling not in evaluation.handlings:  # none chosen, or chosen for an earlier verdict
+            default = evaluation.default_handling
+            record.handling = default.value if default is not None else ""
         problems = blocking_problems(checklist, record, evaluation)
         if problems:
             raise ValidationError("尚不能定稿：" + "；".join(problems))
@@ -361,6 +364,9 @@ class InspectionService:
 
     def _seal(self, record: Inspection, evaluation: Evaluation) -> None:
         record.verdict = evaluation.verdict.value
+        record.verdict_rule = evaluation.rule.id if evaluation.rule is not None else ""
+        if not Handling(record.handling).needs_on_spot_record:
+            record.on_spot_fix = ""  # typed for a handling that was then not chosen
         if evaluation.grade is not None:
             record.grade = evaluation.grade.grade.value
             record.score = evaluation.grade.score
@@ -404,6 +410,7 @@ class InspectionService:
             signatures=[],
             attachments={},
             verdict="",
+            verdict_rule="",
             grade="",
             score=None,
             document_no="",

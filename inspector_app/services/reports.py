@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from inspector_app.core.clock import Clock
 from inspector_app.core.errors import InspectorError, LifecycleError
 from inspector_app.core.lifecycle import RecordStatus
-from inspector_app.core.records import Inspection, content_hash
+from inspector_app.core.records import Attachment, Inspection, content_hash
 from inspector_app.core.summaries import InspectionQuery
 from inspector_app.forms.library import FormLibrary
 from inspector_app.reports.content import build_report
@@ -26,6 +26,22 @@ from inspector_app.storage.store import Store
 PRINTABLE = (RecordStatus.FINALIZED, RecordStatus.SYNCED, RecordStatus.APPROVED, RecordStatus.RETURNED)
 
 Progress = Callable[[int, int], None]
+
+
+def record_report(
+    record: Inspection, forms: FormLibrary, attachments: Mapping[str, Attachment] | None = None
+) -> ReportData:
+    """The printed content of a finalized record: the one place that picks its checklist version and rules.
+
+    The laptop and HQ both print through here, so HQ's PDF of a record has the laptop's bytes.
+    """
+    return build_report(
+        record,
+        forms.get(record.form_id, record.form_version),
+        attachments=attachments,
+        grade_rules=forms.grade_rules,
+        rule=forms.rules.rule_by_id(record.verdict_rule),
+    )
 
 
 class ReportService:
@@ -50,9 +66,7 @@ class ReportService:
     def data(self, record_id: str) -> ReportData:
         """The printed content of a finalized record (what :meth:`render` lays out)."""
         record = self._record(record_id)
-        checklist = self.forms.get(record.form_id, record.form_version)
-        attachments = self._store.attachments.get_many(sorted(record.attachments))
-        return build_report(record, checklist, attachments=attachments, grade_rules=self.forms.grade_rules)
+        return record_report(record, self.forms, self._store.attachments.get_many(sorted(record.attachments)))
 
     def render(self, record_id: str) -> bytes:
         """PDF bytes of a finalized (or synced, approved, returned) record."""

@@ -29,7 +29,9 @@ from inspector_app.storage.schema_inspections import FROZEN_MESSAGE, TRANSITION_
 from inspector_app.storage.transactions import transaction
 
 #: Header fields a draft may change after it was created.
-DRAFT_DETAILS = ("place", "other_findings", "accompanying", "recusal_requested", "handling", "inspectors")
+DRAFT_DETAILS = (
+    "place", "other_findings", "accompanying", "recusal_requested", "handling", "on_spot_fix", "inspectors",
+)  # fmt: skip
 
 
 @contextmanager

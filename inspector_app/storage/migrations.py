@@ -40,9 +40,17 @@ def _reviews(db: sqlite_utils.Database) -> None:
     schema_reviews.create(db)
 
 
+def _outcome(db: sqlite_utils.Database) -> None:
+    """0005: the verdict rule that judged a record and its 当场整改情况 (frozen with the record)."""
+    from inspector_app.storage import schema_outcome
+
+    schema_outcome.create(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_registry", _registry),
     ("0002_inspections", _inspections),
     ("0003_accounts", _accounts),
     ("0004_reviews", _reviews),
+    ("0005_inspection_outcome", _outcome),
 ]

@@ -61,6 +61,8 @@ def test_the_bundle_takes_every_runtime_requirement_and_none_of_the_test_tools()
     assert "rl-accel" in closure  # reached through reportlab[accel]: requested extras are followed
     for tool in ("pytest", "mypy", "ruff", "hypothesis", "pyinstaller"):
         assert tool not in closure, tool
+    for server in ("starlette", "uvicorn", "sqlalchemy", "psycopg"):  # the hq extra: headquarters only
+        assert server not in closure, server
     assert "PySide6" in bundle_plan.hidden_imports(closure.values())
     assert "PySide6" not in bundle_plan.data_packages(closure.values())
     assert "reportlab" in bundle_plan.data_packages(closure.values())
