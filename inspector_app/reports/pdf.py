@@ -23,7 +23,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
 
-from inspector_app import __version__
 from inspector_app.core.clock import CHINA_TZ
 from inspector_app.reports.canvas import PageTotalCanvas
 from inspector_app.reports.fonts import FontNames, register_fonts
@@ -152,6 +151,7 @@ class Furniture:
     title: str
     document_no: str
     footer: str
+    app_version: str
     fonts: FontNames
     pdf_date: str
 
@@ -184,7 +184,7 @@ class RecordCanvas(PageTotalCanvas):
         self.setFont(f.fonts.sans, 8)
         self.drawRightString(right, 10.5 * mm, f"文书编号：{f.document_no or '—'}")
         self.setFont(f.fonts.mono, 6.5)
-        self.drawCentredString(PAGE_W / 2, 6 * mm, f.footer)
+        self.drawCentredString(PAGE_W / 2, 6 * mm, f"{f.footer}  软件版本：{f.app_version}")
         self.restoreState()
 
 
@@ -223,12 +223,12 @@ def render_pdf(data: ReportData, image_loader: Callable[[str], bytes]) -> bytes:
         title=f"{data.title} {data.document_no}".strip(),
         author="、".join(i.name for i in data.inspectors),
         subject=data.party.name,
-        creator=f"inspector_app {__version__}",
+        creator=f"inspector-app {data.app_version}",
         keywords=[data.document_no, data.record_id, data.content_hash],
         invariant=1,
         initialFontName=fonts.sans,
     )
-    furniture = Furniture(data.title, data.document_no, data.footer, fonts, _pdf_date(data))
+    furniture = Furniture(data.title, data.document_no, data.footer, data.app_version, fonts, _pdf_date(data))
     with binary_streams():
         doc.build(
             build_story(data, image_loader, styles), canvasmaker=partial(RecordCanvas, furniture=furniture)
