@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES="fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 \
-libxcb-xinerama0 xvfb poppler-utils postgresql chromium chromium-driver"
+libxcb-xinerama0 xvfb poppler-utils postgresql chromium chromium-driver \
+dpkg-dev binutils desktop-file-utils debootstrap xdotool"
+# The last line is for scripts/package.sh and its tests: dpkg-shlibdeps, desktop-file-validate, a clean Debian 12
+# root to install the .deb into, and xdotool for benches/package_startup.py.
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import click
 
-from inspector_app import __version__
 from inspector_app.cli import (
     accounts_cmd,
     demo_cmd,
     forms_cmd,
     home_cmd,
     inspections_cmd,
+    planning_cmd,
     publish_cmd,
     registry_cmd,
     report_cmd,
     sync_cmd,
 )
 from inspector_app.cli.common import CliContext
+from inspector_app.version import app_version
 
 #: Every top-level command and group; each ``*_cmd`` module lists its own in ``commands``.
 COMMANDS: list[click.Command] = [
@@ -28,6 +29,7 @@ COMMANDS: list[click.Command] = [
     *inspections_cmd.commands,
     *report_cmd.commands,
     *publish_cmd.commands,
+    *planning_cmd.commands,
     *sync_cmd.commands,
 ]
 
@@ -39,11 +41,25 @@ COMMANDS: list[click.Command] = [
     envvar="INSPECTOR_HOME",
     help="数据目录（数据库、附件、PDF、同步发件箱）；默认取 INSPECTOR_HOME 或系统用户数据目录",
 )
-@click.version_option(__version__, prog_name="inspector")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help="显示版本号并退出",
+)
 @click.pass_context
 def cli(ctx: click.Context, home: str | None) -> None:
     """市场监管现场检查 — 命令行工具（管理与自动化）。"""
     ctx.obj = CliContext(home)
+
+
+def _show_version(ctx: click.Context, value: bool) -> None:
+    """``--version``: looked up only when asked (reading the package metadata costs start-up time)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"inspector {app_version()}")
+        ctx.exit()
 
 
 def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

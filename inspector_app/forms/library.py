@@ -21,6 +21,8 @@ from inspector_app.forms.archive import ARCHIVE_DIR_NAME
 from inspector_app.forms.errors import FormError, FormProblem
 from inspector_app.forms.laws import parse_catalogue
 from inspector_app.forms.parse import Checker, parse_checklist, parse_part
+from inspector_app.forms.risk import FILE_NAME as RISK_FILE
+from inspector_app.forms.risk import check_risk_file
 from inspector_app.forms.rules import Rules, parse_rules
 from inspector_app.forms.yamlio import read_yaml
 from inspector_app.paths import FORMS_DIR
@@ -198,6 +200,9 @@ def scan(root: Path = FORMS_DIR, *, lazy_archive: bool = False) -> tuple[FormLib
     laws = _load_laws(root, problems)
     parts = _load_parts(root, problems, laws)
     library = FormLibrary(rules=_load_rules(root, problems), laws=laws)
+    problems.extend(
+        check_risk_file(root / RISK_FILE, _display(root / RISK_FILE, root))[1]
+    )  # risk grades, draws
     origins: dict[tuple[str, int], str] = {}
     for path in _checklist_files(root, archive=not lazy_archive):
         display = _display(path, root)

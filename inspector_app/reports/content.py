@@ -281,6 +281,7 @@ def build_report(
     *,
     attachments: Mapping[str, Attachment] | None = None,
     grade_rules: GradeRules | None = None,
+    app_version: str | None = None,
     rule: VerdictRule | None = None,
 ) -> ReportData:
     """The printed content of ``record`` judged against ``checklist`` (the form version it pins).
@@ -288,8 +289,14 @@ def build_report(
     ``attachments`` (sha → Attachment, e.g. from the attachment store) add to or override the record's own
     attachment metadata. Signatures come from the record itself. Verdict, handling and grade are printed as
     stored at finalization; ``grade_rules`` only explain an 不评级; ``rule`` is the verdict rule the record
-    names (``record.verdict_rule``), printed with the verdict.
+    names (``record.verdict_rule``), printed with the verdict. ``app_version`` (default: the running app's) is
+    printed beside the hash in the footer, so a printed record says which software printed it; it is not part
+    of the record, so ``footer`` itself stays the record's own verification line.
     """
+    if app_version is None:
+        from inspector_app.version import app_version as running_version
+
+        app_version = running_version()
     attrs = _attributes(record)
     atts: dict[str, Attachment] = {**record.attachments, **(attachments or {})}
     photos = _photos(checklist, record, atts, attrs)
@@ -339,6 +346,7 @@ def build_report(
         qr_payload=qr_payload(record.id, sha),
         created_at=record.finalized_at or record.started_at,
         footer=f"记录 SHA-256：{sha}",
+        app_version=app_version,
         rule_text=rule_text(record, rule),
         on_spot_fix=record.on_spot_fix,
     )

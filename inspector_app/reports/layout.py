@@ -324,6 +324,20 @@ def orders_block(data: ReportData, s: Styles) -> list[Flowable]:
     return out
 
 
+def related_block(data: ReportData, s: Styles) -> list[Flowable]:
+    """整改复查（回头看）: the records this one is linked to, in a shaded box, marked as added at print time."""
+    if not data.related:
+        return []
+    lines = [para(line, s.cell) for line in data.related]
+    lines.append(para("（本栏由系统依据关联记录在打印时生成，不属于本记录经签名和哈希的内容。）", s.small))
+    box = Table(
+        [[lines]],
+        colWidths=[CONTENT_WIDTH],
+        style=_base_grid(s, [("BACKGROUND", (0, 0), (-1, -1), LABEL_BG)]),
+    )
+    return [*heading("整改复查（回头看）情况", s), box]
+
+
 PHOTO_BOX = (84 * mm, 62 * mm)
 
 

@@ -175,8 +175,11 @@ class ReportData:
     qr_payload: str
     created_at: datetime
     footer: str
+    app_version: str  # the version of the app that printed the record (pyproject.toml), shown in the footer
     rule_text: str = ""  # 判定规则 that judged the record (empty for records finalized before rules had ids)
     on_spot_fix: str = ""  # 当场整改情况 (当场责令整改; 当场整改完毕不予查封扣押)
+    #: Links to other records (a 回头看 and the record it follows up), added when printing; not hashed content.
+    related: tuple[str, ...] = ()
 
     @property
     def rows(self) -> tuple[ItemRow, ...]:

@@ -47,8 +47,22 @@ def _outcome(db: sqlite_utils.Database) -> None:
     schema_outcome.create(db)
 
 
+def _draws(db: sqlite_utils.Database) -> None:
+    """0006: 双随机 draws, targets, assignments, registry snapshots, conflicts of interest, visits-by-draw index."""
+    from inspector_app.storage import schema_draws
+
+    schema_draws.create(db)
+
+
+def _complaints_outcomes(db: sqlite_utils.Database) -> None:
+    """0007: complaints (投诉举报) and the outcome of each 回头看 per rectification order."""
+    from inspector_app.storage import schema_followups
+
+    schema_followups.create(db)
+
+
 def _sync(db: sqlite_utils.Database) -> None:
-    """0006: the device's seal chain, the sync outbox, sync settings and items received from HQ."""
+    """0008: the device's seal chain, the sync outbox, sync settings and items received from HQ."""
     from inspector_app.storage import schema_sync
 
     schema_sync.create(db)
@@ -60,5 +74,7 @@ MIGRATIONS: list[Migration] = [
     ("0003_accounts", _accounts),
     ("0004_reviews", _reviews),
     ("0005_inspection_outcome", _outcome),
-    ("0006_sync", _sync),
+    ("0006_draws", _draws),
+    ("0007_complaints_outcomes", _complaints_outcomes),
+    ("0008_sync", _sync),
 ]

@@ -1,4 +1,4 @@
-"""Schema of migration 0006_sync: the laptop's side of sync with headquarters.
+"""Schema of migration 0008_sync: the laptop's side of sync with headquarters.
 
 * ``seals`` — this device's chain of signed acts (``docs/sync-protocol.md`` §2.3), one row per sealed record or
   review decision, append-only. ``seq`` must be the next number (a trigger refuses gaps and reuse), so two acts

@@ -7,6 +7,7 @@ version-1 checklists; the records pin version 1, so they must render from the ar
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from inspector_app.core.records import content_hash
 from inspector_app.forms.library import load_library
 from inspector_app.reports.content import build_report
 from inspector_app.reports.pdf import render_pdf
+from inspector_app.version import app_version
 
 GOLDEN = Path(__file__).resolve().parents[2] / "data" / "old_records"
 LIBRARY = load_library()
@@ -57,6 +59,7 @@ def test_an_old_record_prints_the_same_content_from_the_version_it_pinned(name):
     checklist = LIBRARY.get(record.form_id, record.form_version)
     assert checklist.version == record.form_version == 1
     data = asdict(build_report(record, checklist, grade_rules=LIBRARY.grade_rules))
+    data.pop("app_version")  # the version of the software printing it now, not part of the record
     assert_same_content(
         json.loads(json.dumps(data, ensure_ascii=False, default=str)), _golden(name)["report"]
     )
@@ -71,5 +74,9 @@ def test_an_old_record_renders_the_same_pdf_text(name):
     record = OLD_RECORDS[name]()
     checklist = LIBRARY.get(record.form_id, record.form_version)
     pdf = render_pdf(build_report(record, checklist, grade_rules=LIBRARY.grade_rules), _no_images)
-    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    pages = [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+    # Each page's footer now also names the software that printed it (not part of the record).
+    version = re.compile(rf" *软件版本：{re.escape(app_version())}")
+    assert all(len(version.findall(text)) == 1 for text in pages)
+    text = "\n".join(version.sub("", text) for text in pages)
     assert text == (GOLDEN / f"{name}.pdf.txt").read_text(encoding="utf-8")
