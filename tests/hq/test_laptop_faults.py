@@ -130,3 +130,54 @@ def test_pull_through_a_cutting_connection_every_item_once(live, tmp_path):
 @pytest.mark.slow
 def test_pull_through_a_cutting_connection_full_200_rounds(live, tmp_path):
     run_pull_rounds(live, tmp_path, FULL_ROUNDS, seed=2119)
+
+
+def _free_port() -> int:
+    """A free loopback port in this branch's range (18800–18899)."""
+    import socket
+
+    for port in random.Random().sample(range(18800, 18900), 100):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port in 18800–18899")
+
+
+def test_hq_killed_mid_push_the_laptop_finishes_on_the_next_runs(db_url, tmp_path):
+    import signal
+    import threading
+    import time
+
+    from inspector_app.hq.cli import open_hq
+    from tests.hq.test_faults import _serve
+
+    blobs = tmp_path / "blobs"
+    hq = open_hq(db_url, str(blobs))
+    port = _free_port()
+    process = _serve(db_url, blobs, port)
+    laptop = make_laptop(tmp_path / "laptop")
+    try:
+        laptop.sync.enroll(f"http://127.0.0.1:{port}", hq.devices.issue_code("断电笔记本").code)
+        ids = [finalize_record(laptop, photos=2, seed=n) for n in range(24)]
+        first: list = []
+        pusher = threading.Thread(target=lambda: first.append(laptop.sync.push()))
+        pusher.start()
+        while len(hq.records()) < 3 and pusher.is_alive():
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)  # pulled plug, mid-push
+        process.wait(10)
+        pusher.join(120)
+        assert not first[0].ok  # the run noticed, and said so
+        process = _serve(db_url, blobs, port)
+        until_done(lambda: laptop.sync.push(), 20)
+        held = {r["id"]: r["hash"] for r in hq.records()}
+        assert held == {i: laptop.inspections.get(i).content_hash for i in ids}
+        assert {i.state for i in laptop.sync.items(include_synced=True)} == {OutboxState.SYNCED}
+    finally:
+        process.terminate()
+        process.wait(10)
+        laptop.close()
+        hq.engine.dispose()
