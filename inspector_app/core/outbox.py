@@ -139,7 +139,8 @@ class PushReport:
 
 @dataclass
 class PullReport:
-    """What one pull (or bundle import) applied: new records from other laptops, decisions, registry changes."""
+    """What one pull (or bundle import) applied: new records from other laptops, decisions, registry changes,
+    and (from a bundle) HQ's receipts that marked items of this laptop synced."""
 
     pages: int = 0
     records: int = 0
@@ -148,6 +149,7 @@ class PullReport:
     duplicates: int = 0
     parked: int = 0
     refused: int = 0
+    receipts: int = 0
     cursor: str = "0"
     errors: list[str] = field(default_factory=list)
     stopped: str = ""
@@ -165,6 +167,7 @@ class PullReport:
             f"收到记录 {self.records} 份、审核决定 {self.decisions} 项、主体名录更新 {self.registry} 条"
             + (f"，拒收 {self.refused} 项" if self.refused else "")
             + (f"，{self.parked} 项审核决定待记录到达后生效" if self.parked else "")
+            + (f"；总部确认已收到本机 {self.receipts} 项" if self.receipts else "")
         )
         return text + (f"。中断原因：{self.stopped}" if self.stopped else "。")
 

@@ -48,6 +48,7 @@ from inspector_app.services.support.outbox_push import (
     PushStopped,
     decision_payload_of,
     record_payload_of,
+    record_receipt,
 )
 from inspector_app.services.support.pull_apply import PageApplier
 from inspector_app.services.support.sealing import PUBLIC_KEY_SETTING, Sealer
@@ -68,11 +69,7 @@ from inspector_app.sync.client import (
     SyncClient,
     SyncError,
 )
-from inspector_app.sync.protocol import (
-    DecisionPayload,
-    Enrolment,
-    RecordPayload,
-)
+from inspector_app.sync.protocol import DecisionPayload, Enrolment, ProtocolError, Receipt, RecordPayload
 from inspector_app.trust.keys import key_fingerprint
 
 Progress = Callable[[int, int], None]
@@ -381,8 +378,33 @@ class SyncService:
                     "not_for_laptop", "同步包中没有给本机的内容（这是笔记本导出给总部的包？请在总部导入它）"
                 )
             self._applier.apply(bundle.page, bundle.blob, report)
+            self._apply_receipts(bundle.receipts, enrolment, report)
         self._finish("")
         return report
+
+    def _apply_receipts(self, receipts: list[Receipt], enrolment: Enrolment, report: PullReport) -> None:
+        """HQ's receipts from a bundle: items sent by USB (or pushed before a cut answer) become synced —
+        each only when the receipt is for exactly what this laptop sealed and HQ signed it."""
+        now = self._now()
+        with self._store.transaction():
+            for receipt in receipts:
+                item = self._repo.item(receipt.id)
+                if item is None or item.state is OutboxState.SYNCED:
+                    continue
+                seal = self._repo.seal_of(item.item_id)
+                kind = "record" if item.kind is OutboxKind.RECORD else "decision"
+                try:
+                    if seal is None or receipt.kind != kind or receipt.hash != seal.seal.digest:
+                        raise ProtocolError(
+                            "bad_receipt", f"总部回执与本机的{item.kind.label}不符（{receipt.id}），未采用"
+                        )
+                    receipt.verify(enrolment.hq.public_key)
+                except ProtocolError as exc:
+                    report.refused += 1
+                    report.errors.append(str(exc))
+                    continue
+                record_receipt(self._store, item, receipt, now)
+                report.receipts += 1
 
 
 def _time(text: str | None) -> datetime | None:

@@ -4,6 +4,7 @@ Also over USB bundles, for laptops without a network."""
 
 from __future__ import annotations
 
+import base64
 import zipfile
 
 import pytest
@@ -130,10 +131,48 @@ def test_usb_bundles_both_ways(laptops, live, tmp_path):
 
     export_bundle(live.hq, "离线-检查", tmp_path / "to-inspector.inspbundle")
     back = inspector.sync.import_bundle(tmp_path / "to-inspector.inspbundle")
-    assert back.ok and back.decisions == 2
+    assert back.ok and (back.decisions, back.receipts) == (2, 2)
     assert [r.comment for r in inspector.review.returned_to_me(ZHANG)] == ["缺少签名页"]
+    assert inspector.sync.items() == [] and inspector.sync.status().synced == 2  # HQ's receipts came back too
     again = inspector.sync.import_bundle(tmp_path / "to-inspector.inspbundle")
-    assert (again.decisions, again.duplicates) == (0, 2)
+    assert (again.decisions, again.duplicates, again.receipts) == (0, 2, 0)
+    export_bundle(live.hq, "离线-审核", tmp_path / "receipts.inspbundle")
+    assert supervisor.sync.import_bundle(tmp_path / "receipts.inspbundle").receipts == 2
+    assert supervisor.sync.items() == []
+
+
+def test_a_receipt_not_signed_by_hq_or_not_for_what_was_sealed_marks_nothing(laptops, live, tmp_path):
+    from inspector_app.sync.bundle import BundleContent, Party, write_bundle
+    from inspector_app.sync.protocol import PullPage, Receipt
+    from inspector_app.trust.keys import DeviceKey
+    from tests.builders import T0
+
+    inspector, _ = laptops
+    enrol(inspector, live, "回执-检查")
+    first, second = finalize_record(inspector, seed=1), finalize_record(inspector, seed=2)
+    digest = {i.record_id: inspector.sync.payload_of(i).hash for i in inspector.sync.items()}
+
+    def signed(key, record_id, digest_):
+        unsigned = Receipt("record", record_id, digest_, T0)
+        return Receipt(
+            "record",
+            record_id,
+            digest_,
+            T0,
+            True,
+            base64.b64encode(key.sign(unsigned.signed_bytes())).decode(),
+        )
+
+    receipts = [signed(DeviceKey.generate(), first, digest[first]), signed(live.hq.key, second, "0" * 64)]
+    content = BundleContent(page=PullPage([], "0", False), receipts=receipts)
+    me = Party("device", inspector.sync.status().device_id)
+    path = write_bundle(
+        tmp_path / "forged.inspbundle", content, Party("hq", live.hq.identity.id), me, live.hq.key, T0
+    )
+    report = inspector.sync.import_bundle(path)
+    assert (report.receipts, report.refused) == (0, 2) and not report.ok
+    assert all("回执" in e for e in report.errors)
+    assert {i.record_id for i in inspector.sync.items()} == {first, second}  # still waiting
 
 
 def test_a_damaged_or_misaddressed_bundle_is_refused_whole(laptops, live, tmp_path):

@@ -71,6 +71,15 @@ def decision_payload_of(store: Store, item: OutboxItem) -> DecisionPayload:
     return payload
 
 
+def record_receipt(store: Store, item: OutboxItem, receipt: Receipt, now: str) -> None:
+    """Mark ``item`` synced with HQ's ``receipt`` (inside the caller's transaction); a ``finalized`` record
+    also becomes ``synced`` — an approved or returned one keeps its status."""
+    store.sync.mark_synced(item.item_id, canonical_json(receipt.to_dict()).decode(), now)
+    record = store.inspections.summary(item.record_id) if item.kind is OutboxKind.RECORD else None
+    if record is not None and record.status is RecordStatus.FINALIZED:
+        store.inspections.set_status(item.record_id, RecordStatus.SYNCED)
+
+
 def describe(item: OutboxItem) -> str:
     if item.kind is OutboxKind.RECORD:
         return f"记录 {item.document_no or item.record_id}（{item.business_name}）"
@@ -221,13 +230,7 @@ class OutboxPusher:
         now = self._now()
         with self._store.transaction():
             for item, receipt in self._receipts:
-                self._repo.mark_synced(item.item_id, canonical_json(receipt.to_dict()).decode(), now)
-                if item.kind is OutboxKind.RECORD:
-                    summary = self._store.inspections.summary(item.record_id)
-                    if (
-                        summary.status is RecordStatus.FINALIZED
-                    ):  # approved/returned records keep their status
-                        self._store.inspections.set_status(item.record_id, RecordStatus.SYNCED)
+                record_receipt(self._store, item, receipt, now)
         self._receipts.clear()
 
     def _refused(self, item: OutboxItem, state: OutboxState, error: str, report: PushReport) -> None:
