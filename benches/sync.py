@@ -20,7 +20,6 @@ import contextlib
 import io
 import json
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -42,6 +41,7 @@ from inspector_app.services.app import Services
 from inspector_app.sync.protocol import RecordPayload, canonical_json
 from tests.hq.test_faults import _serve as serve_hq
 from tests.laptop_support import FAST_RETRY, laptop_uscc, make_laptop
+from tests.live_server import free_port
 from tests.pg_cluster import Cluster
 from tests.review_support import FORM, LI, ZHANG, answer_all, crew, sign_all
 
@@ -93,23 +93,11 @@ def wire_payloads(services: Services) -> list[bytes]:
     return payloads
 
 
-def free_port() -> int:
-    """A free loopback port in this branch's range (18800–18899; see the team's port table)."""
-    for port in range(18800, 18900):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 18800–18899")
-
-
 @contextlib.contextmanager
 def hq_process(db_url: str, blobs: Path) -> Iterator[tuple[Any, str]]:
     """``inspector-hq serve`` in its own process (as deployed), and an in-process handle for enrolment codes."""
     hq = open_hq(db_url, str(blobs))
-    port = free_port()
+    port = free_port(18800, 18899)  # this branch's port range
     process = serve_hq(db_url, blobs, port)  # the HQ fault tests' launcher: starts it and waits for /v1/hello
     try:
         yield hq, f"http://127.0.0.1:{port}"

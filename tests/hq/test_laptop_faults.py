@@ -21,6 +21,7 @@ from inspector_app.sync.client import RetryPolicy
 from tests.builders import make_business
 from tests.hq.fault_proxy import CuttingProxy, random_budget
 from tests.laptop_support import enrol, finalize_record, make_laptop
+from tests.live_server import free_port
 from tests.sync_support import FakeLaptop
 
 FAST_ROUNDS = 40
@@ -132,20 +133,6 @@ def test_pull_through_a_cutting_connection_full_200_rounds(live, tmp_path):
     run_pull_rounds(live, tmp_path, FULL_ROUNDS, seed=2119)
 
 
-def _free_port() -> int:
-    """A free loopback port in this branch's range (18800–18899)."""
-    import socket
-
-    for port in random.Random().sample(range(18800, 18900), 100):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free port in 18800–18899")
-
-
 def test_hq_killed_mid_push_the_laptop_finishes_on_the_next_runs(db_url, tmp_path):
     import signal
     import threading
@@ -156,7 +143,7 @@ def test_hq_killed_mid_push_the_laptop_finishes_on_the_next_runs(db_url, tmp_pat
 
     blobs = tmp_path / "blobs"
     hq = open_hq(db_url, str(blobs))
-    port = _free_port()
+    port = free_port(18800, 18899)
     process = _serve(db_url, blobs, port)
     laptop = make_laptop(tmp_path / "laptop")
     try:
