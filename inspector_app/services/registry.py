@@ -136,7 +136,7 @@ class RegistryService:
         reported; existing businesses are updated by USCC (only the columns the file has).
         """
         report = ImportReport()
-        with open_registry_file(path) as source:
+        with self._store.writing(f"名录导入 {Path(path).name}"), open_registry_file(path) as source:
             rows = self._accepted_rows(source.rows(), source.total_rows, report, progress)
             outcomes = self._repo.upsert_many(rows, utc_iso(self.clock.now()), fields=source.fields)
         for outcome in outcomes:

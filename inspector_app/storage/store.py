@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from inspector_app.paths import DataHome
+from inspector_app.storage.activity import announce
 from inspector_app.storage.db import check_integrity, open_database
 
 if TYPE_CHECKING:
@@ -17,11 +20,15 @@ if TYPE_CHECKING:
 
 
 class Store:
-    """Owns the connection; repositories are created on first use."""
+    """Owns the connection; repositories are created on first use.
 
-    def __init__(self, home: DataHome) -> None:
+    ``busy_timeout_ms`` is how long a write waits for another connection's write lock (default
+    :data:`~inspector_app.storage.db.BUSY_TIMEOUT_MS`); the editor's autosave store uses a short one.
+    """
+
+    def __init__(self, home: DataHome, *, busy_timeout_ms: int | None = None) -> None:
         self.home = home.ensure()
-        self.db = open_database(home.db_path)
+        self.db = open_database(home.db_path, busy_timeout_ms=busy_timeout_ms)
 
     @cached_property
     def businesses(self) -> BusinessRepository:
@@ -52,6 +59,12 @@ class Store:
         from inspector_app.storage.reviews import ReviewRepository
 
         return ReviewRepository(self.db)
+
+    @contextmanager
+    def writing(self, what: str) -> Iterator[None]:
+        """Announce a long write (``what``, in Chinese) so others that find the database busy can name it."""
+        with announce(self.home.db_path, what):
+            yield
 
     def check_integrity(self) -> None:
         """Full integrity check of the database file (slow on big files; on demand, not at start)."""
