@@ -25,12 +25,17 @@ if TYPE_CHECKING:
     from inspector_app.services.review import ReviewService
     from inspector_app.services.support.passwords import PasswordHasher
 
+#: How long an editor's autosave waits for another connection's write lock before it queues the change
+#: (``gui/inspection/autosave.py``): short, because the wait happens on the UI thread.
+AUTOSAVE_BUSY_TIMEOUT_MS = 150
+
 
 class Services:
     """Entry point: ``Services(resolve_home(arg))``.
 
     ``clock``, ``forms``, ``hasher`` (password hashing; tests pass cheap parameters) and ``store`` (tests
-    share one with their repository checks) may be injected; each defaults to the real thing.
+    share one with their repository checks) may be injected; each defaults to the real thing. A given
+    store stays open when this object closes unless ``owns_store`` is true.
     """
 
     def __init__(
@@ -41,11 +46,12 @@ class Services:
         *,
         hasher: PasswordHasher | None = None,
         store: Store | None = None,
+        owns_store: bool | None = None,
     ) -> None:
         self.home = home
         self.clock: Clock = clock or SystemClock()
         self._store = store if store is not None else Store(home)
-        self._owns_store = store is None
+        self._owns_store = store is None if owns_store is None else owns_store
         self._given_forms = forms
         self._hasher = hasher
 
@@ -93,6 +99,18 @@ class Services:
 
         return ReportService(self._store, self.forms, self.clock)
 
+    @cached_property
+    def autosaving(self) -> Services:
+        """The same data home over a second connection whose writes wait at most
+        :data:`AUTOSAVE_BUSY_TIMEOUT_MS` for another writer, then raise
+        :class:`~inspector_app.services.errors.DatabaseBusy` (the editor queues and retries them).
+
+        Being a separate connection, it also never waits for this process's own background writers (an
+        import in a worker thread): it sees their lock as busy like any other. Closed with this object.
+        """
+        store = Store(self.home, busy_timeout_ms=AUTOSAVE_BUSY_TIMEOUT_MS)
+        return Services(self.home, self.clock, self.forms, hasher=self._hasher, store=store, owns_store=True)
+
     def with_clock(self, clock: Clock) -> Services:
         """The same data home seen through another clock (the demo dates its visits in the past).
 
@@ -111,5 +129,7 @@ class Services:
         self._store.check_integrity()
 
     def close(self) -> None:
+        if "autosaving" in self.__dict__:
+            self.__dict__.pop("autosaving").close()
         if self._owns_store:
             self._store.close()
