@@ -7,6 +7,8 @@ an attribute chain such as ``services.store.attachments``, so there is none to f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -117,6 +119,18 @@ class Services:
         Shares this object's store, forms and hasher; closing it leaves the store open.
         """
         return Services(self.home, clock, self.forms, hasher=self._hasher, store=self._store)
+
+    @contextmanager
+    def all_or_nothing(self, what: str) -> Iterator[None]:
+        """Everything written through these services (and :meth:`with_clock` copies) inside the block
+        commits together or not at all — a full disk half-way leaves nothing behind. ``what`` (Chinese)
+        names the long write to others who find the database busy meanwhile.
+
+        Attachment files written inside the block stay on disk if it fails (content-addressed and
+        unreferenced, they are harmless and reused when the same bytes are stored again).
+        """
+        with self._store.writing(what), self._store.transaction():
+            yield
 
     def is_empty(self) -> bool:
         """Whether the data home holds nothing yet: no accounts, no businesses, no inspection records."""

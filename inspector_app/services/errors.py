@@ -11,6 +11,16 @@ All are :class:`~inspector_app.core.errors.InspectorError`: ``str(error)`` is a 
 
 from __future__ import annotations
 
-from inspector_app.storage.db import DatabaseBusy, DiskFull, StorageError
+from pathlib import Path
 
-__all__ = ["DatabaseBusy", "DiskFull", "StorageError"]
+from inspector_app.storage.db import NO_SPACE_ERRNOS, DatabaseBusy, DiskFull, StorageError, disk_full
+
+__all__ = ["DatabaseBusy", "DiskFull", "StorageError", "os_error_message"]
+
+
+def os_error_message(exc: OSError) -> str:
+    """The Chinese message for a failed file operation (a full disk said as such)."""
+    where = str(getattr(exc, "filename", "") or "")
+    if exc.errno in NO_SPACE_ERRNOS:
+        return str(disk_full(Path(where).parent if where else Path.cwd()))
+    return f"文件操作失败：{exc.strerror or exc}（{where}）"

@@ -18,7 +18,7 @@ import sqlite_utils
 from inspector_app.core.clock import SystemClock, utc_iso
 from inspector_app.core.errors import NotFound
 from inspector_app.core.records import Attachment
-from inspector_app.storage.db import StorageError
+from inspector_app.storage.db import NO_SPACE_ERRNOS, StorageError, disk_full
 
 _COLUMNS = "sha256, kind, mime, size, width, height, caption"
 
@@ -32,6 +32,22 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _write_file_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    _fsync_dir(path.parent)
 
 
 class AttachmentStore:
@@ -98,18 +114,10 @@ class AttachmentStore:
         except FileNotFoundError:
             return False
 
-    @staticmethod
-    def _write_atomically(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=".tmp")
+    def _write_atomically(self, path: Path, data: bytes) -> None:
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp_name)
+            _write_file_atomically(path, data)
+        except OSError as exc:
+            if exc.errno in NO_SPACE_ERRNOS:
+                raise disk_full(self.folder) from exc
             raise
-        _fsync_dir(path.parent)

@@ -19,6 +19,7 @@ unchanged for the repositories to translate.
 
 from __future__ import annotations
 
+import errno
 import shutil
 import sqlite3
 from collections.abc import Iterable
@@ -71,11 +72,16 @@ def _busy(path: Path) -> DatabaseBusy:
     )
 
 
-def _disk_full(path: Path) -> DiskFull:
+def disk_full(folder: Path) -> DiskFull:
+    """The error for a write that found no space left on the disk holding ``folder``."""
     return DiskFull(
-        f"磁盘空间已满：{path.parent} 所在的磁盘没有剩余空间，本次修改未保存（之前保存的数据不受影响）。"
+        f"磁盘空间已满：{folder} 所在的磁盘没有剩余空间，本次修改未保存（之前保存的数据不受影响）。"
         "请删除不需要的文件、腾出空间后重试。"
     )
+
+
+#: ``errno`` values that mean "no space" (ENOSPC; EDQUOT: over the user's disk quota).
+NO_SPACE_ERRNOS = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
 def _nearly_full(path: Path) -> bool:
@@ -94,7 +100,7 @@ def translate(exc: sqlite3.Error, path: Path) -> StorageError | None:
     if primary in (_BUSY, _LOCKED):
         return _busy(path)
     if primary == _FULL or (primary == _IOERR and _nearly_full(path)):
-        return _disk_full(path)
+        return disk_full(path.parent)
     if primary == _READONLY:
         return StorageError(f"数据库文件只读，无法保存：{path}。请检查文件权限或磁盘是否写保护。")
     if primary == _IOERR:

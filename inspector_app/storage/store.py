@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from inspector_app.paths import DataHome
 from inspector_app.storage.activity import announce
 from inspector_app.storage.db import check_integrity, open_database
+from inspector_app.storage.transactions import transaction
 
 if TYPE_CHECKING:
     from inspector_app.storage.accounts import AccountRepository
@@ -64,6 +65,12 @@ class Store:
     def writing(self, what: str) -> Iterator[None]:
         """Announce a long write (``what``, in Chinese) so others that find the database busy can name it."""
         with announce(self.home.db_path, what):
+            yield
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every write on this store inside the block commits together, or none does."""
+        with transaction(self.db.conn):
             yield
 
     def check_integrity(self) -> None:
