@@ -19,6 +19,7 @@ from inspector_app.core.clock import SystemClock, utc_iso
 from inspector_app.core.errors import NotFound
 from inspector_app.core.records import Attachment
 from inspector_app.storage.db import NO_SPACE_ERRNOS, StorageError, disk_full
+from inspector_app.storage.leftovers import hold_write_lock
 
 _COLUMNS = "sha256, kind, mime, size, width, height, caption"
 
@@ -38,6 +39,7 @@ def _write_file_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=".tmp")
     try:
+        hold_write_lock(fd)  # tells clean_leftovers this file is not abandoned
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from inspector_app.paths import DataHome
 from inspector_app.storage.activity import announce
 from inspector_app.storage.db import check_integrity, open_database
+from inspector_app.storage.leftovers import clean_leftovers
 from inspector_app.storage.transactions import transaction
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Store:
     def __init__(self, home: DataHome, *, busy_timeout_ms: int | None = None) -> None:
         self.home = home.ensure()
         self.db = open_database(home.db_path, busy_timeout_ms=busy_timeout_ms)
+        clean_leftovers(self.home)
 
     @cached_property
     def businesses(self) -> BusinessRepository:
