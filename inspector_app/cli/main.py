@@ -14,6 +14,7 @@ from inspector_app.cli import (
     publish_cmd,
     registry_cmd,
     report_cmd,
+    verify_cmd,
 )
 from inspector_app.cli.common import CliContext
 
@@ -27,6 +28,7 @@ COMMANDS: list[click.Command] = [
     *inspections_cmd.commands,
     *report_cmd.commands,
     *publish_cmd.commands,
+    *verify_cmd.commands,
 ]
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from inspector_app.services.reports import ReportService
     from inspector_app.services.review import ReviewService
     from inspector_app.services.support.passwords import PasswordHasher
+    from inspector_app.services.verify import VerifyService
 
 #: How long an editor's autosave waits for another connection's write lock before it queues the change
 #: (``gui/inspection/autosave.py``): short, because the wait happens on the UI thread.
@@ -100,6 +101,12 @@ class Services:
         from inspector_app.services.reports import ReportService
 
         return ReportService(self._store, self.forms, self.clock)
+
+    @cached_property
+    def verify(self) -> VerifyService:
+        from inspector_app.services.verify import VerifyService
+
+        return VerifyService(self._store)
 
     @cached_property
     def autosaving(self) -> Services:
