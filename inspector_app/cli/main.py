@@ -7,6 +7,7 @@ import click
 from inspector_app import __version__
 from inspector_app.cli import (
     accounts_cmd,
+    backup_cmd,
     demo_cmd,
     forms_cmd,
     home_cmd,
@@ -29,6 +30,7 @@ COMMANDS: list[click.Command] = [
     *report_cmd.commands,
     *publish_cmd.commands,
     *verify_cmd.commands,
+    *backup_cmd.commands,
 ]
 
 

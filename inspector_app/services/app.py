@@ -20,6 +20,7 @@ from inspector_app.storage.store import Store
 if TYPE_CHECKING:
     from inspector_app.forms.library import FormLibrary
     from inspector_app.services.accounts import AccountService
+    from inspector_app.services.backup import BackupService
     from inspector_app.services.inspections import InspectionService
     from inspector_app.services.publish import PublishService
     from inspector_app.services.registry import RegistryService
@@ -101,6 +102,12 @@ class Services:
         from inspector_app.services.reports import ReportService
 
         return ReportService(self._store, self.forms, self.clock)
+
+    @cached_property
+    def backup(self) -> BackupService:
+        from inspector_app.services.backup import BackupService
+
+        return BackupService(self, self._store, self.clock)
 
     @cached_property
     def verify(self) -> VerifyService:

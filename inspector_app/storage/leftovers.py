@@ -5,22 +5,27 @@ temporary file: ``attachments/ab/.partial-*.tmp`` (photos, signatures), ``report
 Nothing else refers to them. They are removed once they are at least :data:`MIN_AGE_S` old and no process
 holds the ``flock`` a writer keeps on its temporary file while writing — so a slow write of another process
 (a second window, a CLI command) is never cut short. Notes of long writers that died
-(:mod:`inspector_app.storage.activity`) go too.
+(:mod:`inspector_app.storage.activity`) go too, and the staging folder of a restore that died before its
+swap began (``.restore-*``, after six hours).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from inspector_app.paths import DataHome
 from inspector_app.storage.activity import current_writers
+from inspector_app.storage.backup import RESTORE_MARKER
 
 #: A temporary file younger than this may still be in the hands of its writer.
 MIN_AGE_S = 60.0
+#: A restore's staging folder is left alone this long (verifying a large backup takes a while).
+STAGE_MIN_AGE_S = 6 * 3600.0
 
 try:
     import fcntl
@@ -67,6 +72,12 @@ def clean_leftovers(home: DataHome, min_age_s: float = MIN_AGE_S) -> list[Path]:
         except OSError:
             continue
         removed.append(path)
+    if not (home.root / RESTORE_MARKER).exists():  # staging folders of restores that died before the swap
+        for stage in home.root.glob(".restore-*"):
+            with contextlib.suppress(OSError):
+                if stage.is_dir() and now - stage.stat().st_mtime >= STAGE_MIN_AGE_S:
+                    shutil.rmtree(stage)
+                    removed.append(stage)
     with contextlib.suppress(OSError):
         current_writers(home.db_path)  # drops the notes of writers that died
     return removed

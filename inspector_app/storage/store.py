@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inspector_app.paths import DataHome
 from inspector_app.storage.activity import announce
+from inspector_app.storage.backup import finish_interrupted_restore, snapshot
 from inspector_app.storage.db import check_integrity, open_database
 from inspector_app.storage.leftovers import clean_leftovers
 from inspector_app.storage.transactions import transaction
@@ -30,6 +32,7 @@ class Store:
 
     def __init__(self, home: DataHome, *, busy_timeout_ms: int | None = None) -> None:
         self.home = home.ensure()
+        finish_interrupted_restore(self.home)  # before opening: the database may be the one being swapped
         self.db = open_database(home.db_path, busy_timeout_ms=busy_timeout_ms)
         clean_leftovers(self.home)
 
@@ -62,6 +65,10 @@ class Store:
         from inspector_app.storage.reviews import ReviewRepository
 
         return ReviewRepository(self.db)
+
+    def snapshot(self, target: Path) -> None:
+        """A consistent copy of the database at ``target`` (``VACUUM INTO``; others may keep writing)."""
+        snapshot(self.db, target)
 
     @contextmanager
     def writing(self, what: str) -> Iterator[None]:

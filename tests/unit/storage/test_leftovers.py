@@ -47,3 +47,17 @@ def test_a_partial_file_being_written_or_just_created_is_kept(tmp_path):
     finally:
         os.close(fd)
     assert fresh.exists() and busy.exists()
+
+
+def test_the_staging_folder_of_a_restore_that_died_is_removed_later(tmp_path):
+    home = DataHome(tmp_path / "home")
+    Store(home).close()
+    stage = home.root / ".restore-abc"
+    (stage / "attachments").mkdir(parents=True)
+    (stage / "inspector.sqlite3").write_bytes(b"copy")
+    Store(home).close()
+    assert stage.exists()  # may be a restore still verifying
+    then = time.time() - 7 * 3600
+    os.utime(stage, (then, then))
+    Store(home).close()
+    assert not stage.exists()
