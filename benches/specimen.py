@@ -33,7 +33,7 @@ from inspector_app.core.records import (
     SignerRole,
     content_hash,
 )
-from inspector_app.core.verdicts import GradeRules, VerdictRules
+from inspector_app.core.verdicts import LEGACY_THREE_LEVEL, GradeRules
 from inspector_app.reports.fonts import font_path
 
 STARTED = datetime(2026, 11, 28, 1, 32, tzinfo=UTC)  # 09:32 China time
@@ -260,7 +260,7 @@ def _judge(record: Inspection, checklist: Checklist) -> None:
         checklist,
         record.values(),
         record.attributes,
-        rules=VerdictRules(),
+        rule=LEGACY_THREE_LEVEL,
         grade_rules=GradeRules(),
         today=FINALIZED.date(),
     )

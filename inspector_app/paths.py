@@ -1,7 +1,9 @@
 """The one module that owns paths: the data home and everything in it.
 
 Every command takes ``--home DIR``; otherwise ``INSPECTOR_HOME``; otherwise the per-OS user data directory.
-Shipped read-only files (forms, fonts) are found relative to the installed package or source tree.
+Shipped read-only files (forms, fonts, icons) are found in the source tree, or in ``<package>/_data``, where
+the bundled app carries them (deploy/inspector-app.spec). Nothing is ever written next to them: the
+installed app's folder is read-only, and all data lives in the data home.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _shipped(name: str) -> Path:
-    """A shipped folder: ``<repo>/NAME`` in a source checkout, else ``<package>/_data/NAME`` in a wheel."""
+    """A shipped folder: ``<repo>/NAME`` in a source checkout, else ``<package>/_data/NAME`` (the bundled app)."""
     candidate = PROJECT_ROOT / name
     return candidate if candidate.is_dir() else Path(__file__).resolve().parent / "_data" / name
 
@@ -25,6 +27,9 @@ def _shipped(name: str) -> Path:
 FORMS_DIR = _shipped("forms")
 RESOURCES_DIR = _shipped("resources")
 FONTS_DIR = RESOURCES_DIR / "fonts"
+ICONS_DIR = RESOURCES_DIR / "icons"
+APP_ICON = ICONS_DIR / "inspector-app.svg"
+LAWS_DIR = RESOURCES_DIR / "laws"  # the public law texts that checklist citations are checked against
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Set up a fresh machine: the system libraries Qt and the PDF checks need, a virtualenv, the package.
+# Set up a fresh machine: the system libraries Qt and the PDF checks need, PostgreSQL server binaries and
+# Chromium for the HQ tests, a virtualenv, the package (with the hq extra).
 # Safe to run again (each step is skipped when already done).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES="fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0 \
-libxcb-xinerama0 xvfb poppler-utils"
+libxcb-xinerama0 xvfb poppler-utils postgresql chromium chromium-driver \
+dpkg-dev binutils desktop-file-utils debootstrap xdotool"
+# The last line is for scripts/package.sh and its tests: dpkg-shlibdeps, desktop-file-validate, a clean Debian 12
+# root to install the .deb into, and xdotool for benches/package_startup.py.
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -32,4 +36,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "== installing inspector-app and its test tools into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,hq]'

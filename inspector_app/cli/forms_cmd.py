@@ -1,4 +1,4 @@
-"""``inspector forms list|show|validate`` — the shipped checklists."""
+"""``inspector forms list|show|validate|citations`` — the shipped checklists and their legal citations."""
 
 from __future__ import annotations
 
@@ -81,8 +81,10 @@ def show_form(form_id: str, version: int | None, as_json: bool) -> None:
     for section in checklist.sections:
         click.echo(f"\n{section.title}")
         for item in section.items:
-            star = "★" if item.key else "  "
-            click.echo(f"  {star}{item.code} {item.text}\n      依据：{item.basis}")
+            star = item.key_mark.ljust(2, " ") if item.key else "  "
+            click.echo(f"  {star}{item.code} {item.text}\n      依据：{item.printed_basis}")
+            if item.reference_note:
+                click.echo(f"      参照（非依据）：{item.reference_note}")
 
 
 @forms.command("validate")
@@ -106,6 +108,45 @@ def validate_forms(paths: tuple[Path, ...]) -> None:
         click.echo(f"共 {len(problems)} 处错误。", err=True)
         sys.exit(1)
     click.echo("全部检查表有效。", err=True)
+
+
+@forms.command("citations")
+@click.option(
+    "--status", "status", type=click.Choice(["已核对原文", "已核实", "待核实"]), help="只列出该状态的引用"
+)
+@click.option("--form", "form_id", default=None, help="只列出一张检查表（编号）")
+@json_option
+@friendly
+def list_citations(status: str | None, form_id: str | None, as_json: bool) -> None:
+    """列出每个检查项引用的法律条款及核实状态（供法制人员复核）；原文已收录而核对不符的，以 1 退出。"""
+    from inspector_app.forms.citations import citation_report
+
+    library = load_library()
+    checklists = [library.get(form_id)] if form_id else None
+    report = citation_report(library, checklists)
+    rows: list[dict[str, Any]] = [
+        {**row.as_dict(), "forms": list(forms)}
+        for row, forms in report.distinct()
+        if status is None or row.status.value == status
+    ]
+    counts = report.counts()
+    if as_json:
+        emit_json({"counts": counts, "citations": rows})
+    else:
+        for row in rows:
+            where = "、".join(row["forms"])
+            problem = f"　✗ {row['problem']}" if row["problem"] else ""
+            click.echo(
+                f"{row['item']}\t{row['role']}\t{row['title']}{row['locator']}\t{row['status']}\t{where}{problem}"
+            )
+        click.echo(
+            f"共 {counts['citations']} 条引用（{counts['items']} 个检查项）：已核对原文 {counts['checked']} 条，"
+            f"原文未收录 {counts['not_held']} 条（已核实 {counts['verified']}、待核实 {counts['unverified']}）；"
+            f"核对不符 {counts['failed']} 条。",
+            err=True,
+        )
+    if counts["failed"]:
+        sys.exit(1)
 
 
 commands = [forms]

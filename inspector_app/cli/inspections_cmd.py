@@ -65,7 +65,9 @@ def record_dict(record: Inspection, item_order: list[str] | None = None) -> dict
         "signatures": [_signature_dict(s) for s in record.signatures],
         "other_findings": record.other_findings,
         "verdict": record.verdict,
+        "verdict_rule": record.verdict_rule,
         "handling": record.handling,
+        "on_spot_fix": record.on_spot_fix,
         "grade": record.grade,
         "score": record.score,
         "finalized_at": utc_iso(record.finalized_at) if record.finalized_at else None,
@@ -186,6 +188,8 @@ def _print_record(data: dict[str, Any], record: Inspection) -> None:
     if data["verdict"]:
         grade = f"  动态等级：{data['grade']}（{data['score']}分）" if data["grade"] else ""
         click.echo(f"检查结果：{data['verdict']}  处理措施：{data['handling']}{grade}")
+        if data["on_spot_fix"]:
+            click.echo(f"当场整改情况：{data['on_spot_fix']}")
     if data["hash"]:
         state = "一致" if data["hash_verified"] else "不一致（记录可能被篡改）"
         click.echo(f"内容哈希：{data['hash']}（校验{state}）")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from inspector_app import __version__
 from inspector_app.cli import (
     accounts_cmd,
     backup_cmd,
@@ -12,12 +11,14 @@ from inspector_app.cli import (
     forms_cmd,
     home_cmd,
     inspections_cmd,
+    planning_cmd,
     publish_cmd,
     registry_cmd,
     report_cmd,
     verify_cmd,
 )
 from inspector_app.cli.common import CliContext
+from inspector_app.version import app_version
 
 #: Every top-level command and group; each ``*_cmd`` module lists its own in ``commands``.
 COMMANDS: list[click.Command] = [
@@ -31,6 +32,7 @@ COMMANDS: list[click.Command] = [
     *publish_cmd.commands,
     *verify_cmd.commands,
     *backup_cmd.commands,
+    *planning_cmd.commands,
 ]
 
 
@@ -41,11 +43,25 @@ COMMANDS: list[click.Command] = [
     envvar="INSPECTOR_HOME",
     help="数据目录（数据库、附件、PDF、同步发件箱）；默认取 INSPECTOR_HOME 或系统用户数据目录",
 )
-@click.version_option(__version__, prog_name="inspector")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help="显示版本号并退出",
+)
 @click.pass_context
 def cli(ctx: click.Context, home: str | None) -> None:
     """市场监管现场检查 — 命令行工具（管理与自动化）。"""
     ctx.obj = CliContext(home)
+
+
+def _show_version(ctx: click.Context, value: bool) -> None:
+    """``--version``: looked up only when asked (reading the package metadata costs start-up time)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"inspector {app_version()}")
+        ctx.exit()
 
 
 def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from inspector_app.core.citations import Citation, CitationRole, split_legacy_basis, strip_placeholders
+
 
 class Family(StrEnum):
     """The three checklist families."""
@@ -60,21 +62,33 @@ class Choice:
 class Condition:
     """Show an item only when another answer (``item``) or a business/equipment ``attribute`` has a value.
 
-    ``equals`` holds the accepted values (any of them). A missing answer/attribute never matches.
+    ``equals`` holds the accepted values (any of them). A missing answer/attribute never matches. With
+    ``negate`` (``not_equals`` in the file) the condition holds when the value is missing or not among them.
     """
 
     equals: tuple[str, ...]
     item: str | None = None
     attribute: str | None = None
+    negate: bool = False
 
     def holds(self, values: Mapping[str, str | None], attributes: Mapping[str, str]) -> bool:
         actual = values.get(self.item) if self.item else attributes.get(self.attribute or "")
-        return actual is not None and str(actual) in self.equals
+        matches = actual is not None and str(actual) in self.equals
+        return not matches if self.negate else matches
+
+
+KEY_MARK_OFFICIAL = "★"
+KEY_MARK_LOCAL = "★☆"
 
 
 @dataclass(frozen=True)
 class Item:
-    """One inspection point. ``basis`` (法律依据) is never empty; ``key`` marks 重点项/严重事故隐患."""
+    """One inspection point. ``basis`` (法律依据, printed) is never empty; ``key`` marks 重点项/重大事故隐患.
+
+    ``key_local`` marks a key item that is a local proposal (★☆) rather than starred by an official table (★):
+    it judges the same, but is shown and printed differently. ``citations`` structure the basis (and the
+    参照 notes); ``reference`` is the printed 参照 note — shown to the inspector, never as the legal basis.
+    """
 
     code: str
     text: str
@@ -92,13 +106,39 @@ class Item:
     show_if: tuple[Condition, ...] = ()
     points: float | None = None
     inferred: bool = False
+    key_local: bool = False
+    citations: tuple[Citation, ...] = ()
+    reference: str = ""
 
     @property
-    def weight(self) -> float:
-        """Points used by 量化分级 scoring: explicit ``points`` or 2 for key items and 1 otherwise."""
-        if self.points is not None:
-            return self.points
-        return 2.0 if self.key else 1.0
+    def key_mark(self) -> str:
+        """★ (official key item), ★☆ (local proposal) or empty."""
+        if not self.key:
+            return ""
+        return KEY_MARK_LOCAL if self.key_local else KEY_MARK_OFFICIAL
+
+    @property
+    def basis_citations(self) -> tuple[Citation, ...]:
+        return tuple(c for c in self.citations if c.role is CitationRole.BASIS)
+
+    @property
+    def reference_citations(self) -> tuple[Citation, ...]:
+        return tuple(c for c in self.citations if c.role is CitationRole.REFERENCE)
+
+    @property
+    def printed_basis(self) -> str:
+        """The 依据 as shown and printed: never a 参照 text, never a 待核实 placeholder (version-1 items
+        mixed both into ``basis``; they are split here)."""
+        if self.citations or self.reference:
+            return strip_placeholders(self.basis)
+        return split_legacy_basis(self.basis)[0]
+
+    @property
+    def reference_note(self) -> str:
+        """The 参照 note shown to the inspector (other provinces' rules, repealed tables); may be empty."""
+        if self.citations or self.reference:
+            return strip_placeholders(self.reference)
+        return split_legacy_basis(self.basis)[1]
 
     def allowed_values(self) -> tuple[str, ...] | None:
         """The closed set of values, or ``None`` for free input (number/date/text)."""
@@ -177,6 +217,7 @@ class Checklist:
     description: str = ""
     source: str = ""
     grading: str = ""  # "catering": also compute the 量化分级 dynamic grade
+    verdict_rule: str = ""  # id of the verdict rule in rules.yaml; empty: the family's version-1 rule
     _index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -19,10 +19,11 @@ from inspector_app.core.verdicts import (
     Judged,
     Tally,
     Verdict,
-    VerdictRules,
+    VerdictRule,
     allowed_handlings,
     cap_grade,
     catering_grade,
+    default_handling,
     judge_answers,
     tally,
     verdict_for,
@@ -41,15 +42,22 @@ class Evaluation:
     verdict: Verdict
     handlings: tuple[Handling, ...]
     grade: GradeResult | None = None
-
-    @property
-    def needs_handling_choice(self) -> bool:
-        """``True`` when the verdict offers more than one handling (不符合): the inspector must choose."""
-        return len(self.handlings) > 1
+    rule: VerdictRule | None = None
 
     @property
     def default_handling(self) -> Handling | None:
-        return None if self.needs_handling_choice else self.handlings[0]
+        """The handling used unless the inspector picks another of :attr:`handlings`; ``None``: must choose."""
+        return default_handling(self.verdict)
+
+    @property
+    def needs_handling_choice(self) -> bool:
+        """``True`` when the verdict has no default handling (不符合): the inspector must choose."""
+        return self.default_handling is None
+
+    @property
+    def offers_choice(self) -> bool:
+        """``True`` when there is more than one handling to choose from (with or without a default)."""
+        return len(self.handlings) > 1
 
 
 def evaluate(
@@ -57,25 +65,25 @@ def evaluate(
     values: Mapping[str, str | None],
     attributes: Mapping[str, str],
     *,
-    rules: VerdictRules,
+    rule: VerdictRule,
     grade_rules: GradeRules | None = None,
     today: date | None = None,
     licensed_on: date | None = None,
     last_incident_on: date | None = None,
 ) -> Evaluation:
-    """Judge the visible items, apply the family's verdict rule and (for ``grading: catering``) the grade.
+    """Judge the visible items, apply the checklist's verdict ``rule`` and (``grading: catering``) the grade.
 
     The grade is computed only when the checklist asks for it and ``grade_rules`` and ``today`` are given.
     """
     judged = tuple(judge_answers(checklist, values, attributes))
-    verdict = verdict_for(checklist, judged, rules)
+    verdict = verdict_for(checklist, judged, rule)
     grade = None
     if checklist.grading == GRADING_CATERING and grade_rules is not None and today is not None:
         grade = catering_grade(
             judged, grade_rules, today=today, licensed_on=licensed_on, last_incident_on=last_incident_on
         )
         grade = cap_grade(grade, verdict, grade_rules)
-    return Evaluation(judged, tally(judged), verdict, allowed_handlings(verdict), grade)
+    return Evaluation(judged, tally(judged), verdict, allowed_handlings(verdict), grade, rule)
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,12 @@ def blocking_problems(checklist: Checklist, record: Inspection, evaluation: Eval
     """What prevents finalizing ``record``, as Chinese sentences (empty list: ready to finalize)."""
     problems = _answer_problems(checklist, record) + _order_problems(checklist, record)
     problems += _signature_problems(record)
-    if evaluation.needs_handling_choice and record.handling not in evaluation.handlings:
+    chosen = (
+        record.handling if record.handling in evaluation.handlings else (evaluation.default_handling or "")
+    )
+    if chosen not in evaluation.handlings:
         options = "或".join(f"“{h.value}”" for h in evaluation.handlings)
         problems.append(f"结果为“{evaluation.verdict.value}”，请选择处理措施：{options}")
+    elif Handling(chosen).needs_on_spot_record and not record.on_spot_fix.strip():
+        problems.append(f"处理措施为“{chosen}”，须记录当场整改情况（整改了什么、如何整改）")
     return problems

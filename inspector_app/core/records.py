@@ -138,7 +138,9 @@ class Inspection:
     attachments: dict[str, Attachment] = field(default_factory=dict)
     attributes: dict[str, str] = field(default_factory=dict)
     verdict: str = ""
+    verdict_rule: str = ""  # id of the rule in rules.yaml that judged the record (empty before rules had ids)
     handling: str = ""
+    on_spot_fix: str = ""  # 当场整改情况: what was fixed on the spot (当场责令整改, 不予查封扣押)
     grade: str = ""
     score: float | None = None
     other_findings: str = ""
@@ -171,12 +173,19 @@ def _plain(value: Any) -> Any:
 #: Fields that change after finalization or are derived from the hash; excluded from the hashed content.
 _UNHASHED = ("status", "content_hash")
 
+#: Fields added after records were first hashed: left out of the canonical form while they hold their
+#: default, so records finalized before they existed keep their hash.
+ADDED_LATER: dict[str, str] = {"verdict_rule": "", "on_spot_fix": ""}
+
 
 def canonical_content(record: Inspection) -> dict[str, Any]:
     """The record as plain JSON-able data (sorted, UTC text), without status and hash."""
     data = asdict(record)
     for name in _UNHASHED:
         data.pop(name)
+    for name, default in ADDED_LATER.items():
+        if data[name] == default:
+            data.pop(name)
     data["answers"] = [data["answers"][code] for code in sorted(data["answers"])]
     data["attachments"] = [data["attachments"][sha] for sha in sorted(data["attachments"])]
     plain: dict[str, Any] = _plain(data)

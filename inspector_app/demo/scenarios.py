@@ -49,7 +49,7 @@ C, R, S, W, U, M = (
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("food.small_catering", C, OK, 35),
     Scenario("food.small_catering", C, GENERAL, 30, order_days=14),
-    Scenario("food.small_catering", C, KEY, 4, handling="限期整改", order_days=7),
+    Scenario("food.small_catering", C, KEY, 4, handling="依法调查处理", order_days=7),
     Scenario("food.retail", R, OK, 28, correct=True),
     Scenario("food.retail", R, GENERAL, 20, order_days=10),
     Scenario("food.stall", S, KEY, 15, handling="立即停止生产经营并调查处理", refuse=True),

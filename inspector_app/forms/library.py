@@ -1,25 +1,34 @@
 """The set of checklists shipped in ``forms/`` (or any folder laid out the same way).
 
-Layout: ``parts/*.yaml`` (shared sections), ``rules.yaml`` (thresholds), ``<family>/*.yaml`` (checklists).
+Layout: ``parts/*.yaml`` (shared sections), ``rules.yaml`` (thresholds), ``<family>/*.yaml`` (checklists),
+``archive/*.yaml`` (superseded versions, parts expanded — see :mod:`inspector_app.forms.archive`).
 Loading validates everything and raises :class:`FormError` listing every problem; nothing half-valid is used.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inspector_app.core.catering_annual import AnnualGradeRules
 from inspector_app.core.checklist import Checklist, Family, Section
+from inspector_app.core.citations import LawText
 from inspector_app.core.errors import NotFound
-from inspector_app.core.verdicts import GradeRules, VerdictRules
+from inspector_app.core.verdicts import GradeRules, VerdictRule
+from inspector_app.forms.archive import ARCHIVE_DIR_NAME
 from inspector_app.forms.errors import FormError, FormProblem
+from inspector_app.forms.laws import parse_catalogue
 from inspector_app.forms.parse import Checker, parse_checklist, parse_part
+from inspector_app.forms.risk import FILE_NAME as RISK_FILE
+from inspector_app.forms.risk import check_risk_file
 from inspector_app.forms.rules import Rules, parse_rules
 from inspector_app.forms.yamlio import read_yaml
 from inspector_app.paths import FORMS_DIR
 
 SUFFIXES = (".yaml", ".yml")
+ARCHIVE_NAME = re.compile(r"^(?P<id>[a-z][a-z0-9_.]*)\.v(?P<version>[0-9]+)\.ya?ml$")
 
 
 @dataclass
@@ -28,6 +37,9 @@ class FormLibrary:
 
     checklists: dict[tuple[str, int], Checklist] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
+    laws: dict[str, LawText] = field(default_factory=dict)
+    #: superseded versions not read yet (``load_library`` reads an archived version when a record asks for it)
+    archived: dict[tuple[str, int], Path] = field(default_factory=dict)
 
     def all(self) -> list[Checklist]:
         latest: dict[str, Checklist] = {}
@@ -39,13 +51,25 @@ class FormLibrary:
     def get(self, form_id: str, version: int | None = None) -> Checklist:
         """A checklist by id (latest version unless ``version`` is given; records pin their version)."""
         if version is not None:
-            found = self.checklists.get((form_id, version))
+            found = self.checklists.get((form_id, version)) or self._load_archived(form_id, version)
         else:
             found = next((c for c in self.all() if c.id == form_id), None)
         if found is None:
             suffix = f" 第{version}版" if version is not None else ""
             raise NotFound(f"找不到检查表 {form_id}{suffix}")
         return found
+
+    def _load_archived(self, form_id: str, version: int) -> Checklist | None:
+        path = self.archived.get((form_id, version))
+        if path is None:
+            return None
+        display = f"{ARCHIVE_DIR_NAME}/{path.name}"
+        checklist, problems = check_file(path, {}, display, self.laws)
+        if problems or checklist is None or (checklist.id, checklist.version) != (form_id, version):
+            problems = problems or [FormProblem(display, "id", f"文件内容不是 {form_id} 第{version}版")]
+            raise FormError(problems)
+        self.checklists[(form_id, version)] = checklist
+        return checklist
 
     def for_kind(self, kind: str, equipment_type: str | None = None) -> list[Checklist]:
         """Checklists that apply to a business kind (and, for equipment units, an equipment type)."""
@@ -54,12 +78,17 @@ class FormLibrary:
             found = [c for c in found if equipment_type in c.equipment_types]
         return found
 
-    def verdict_rules(self, family: Family) -> VerdictRules:
-        return self.rules.verdict_rules(family)
+    def verdict_rule(self, checklist: Checklist) -> VerdictRule:
+        """The rule that judges records on ``checklist`` (its ``verdict_rule``, or the version-1 rule)."""
+        return self.rules.rule_for(checklist)
 
     @property
     def grade_rules(self) -> GradeRules:
         return self.rules.catering_grade
+
+    @property
+    def annual_grade_rules(self) -> AnnualGradeRules:
+        return self.rules.catering_annual
 
 
 def _display(path: Path, root: Path) -> str:
@@ -75,12 +104,26 @@ def _yaml_files(folder: Path) -> list[Path]:
     )
 
 
-def _load_parts(root: Path, problems: list[FormProblem]) -> dict[str, list[Section]]:
+def _load_laws(root: Path, problems: list[FormProblem]) -> dict[str, LawText]:
+    """The catalogue of cited texts (``laws.yaml``); empty when the folder has none."""
+    path = root / "laws.yaml"
+    if not path.exists():
+        return {}
+    data, read_problems = read_yaml(path, _display(path, root))
+    ck = Checker(_display(path, root))
+    laws = parse_catalogue(ck, data) if not read_problems else {}
+    problems.extend(read_problems + ck.problems)
+    return laws
+
+
+def _load_parts(
+    root: Path, problems: list[FormProblem], laws: dict[str, LawText]
+) -> dict[str, list[Section]]:
     parts: dict[str, list[Section]] = {}
     for path in _yaml_files(root / "parts"):
         display = _display(path, root)
         data, read_problems = read_yaml(path, display)
-        ck = Checker(display)
+        ck = Checker(display, laws)
         parsed = parse_part(ck, data) if not read_problems else None
         problems.extend(read_problems + ck.problems)
         if parsed is not None and not ck.problems:
@@ -99,20 +142,46 @@ def _load_rules(root: Path, problems: list[FormProblem]) -> Rules:
     return rules
 
 
-def _checklist_files(root: Path) -> list[Path]:
+def _checklist_files(root: Path, archive: bool = True) -> list[Path]:
+    skip = {"parts"} if archive else {"parts", ARCHIVE_DIR_NAME}
     return [
-        p for sub in sorted(root.iterdir()) if sub.is_dir() and sub.name != "parts" for p in _yaml_files(sub)
+        p for sub in sorted(root.iterdir()) if sub.is_dir() and sub.name not in skip for p in _yaml_files(sub)
     ]
 
 
+def _archive_index(root: Path, library: FormLibrary) -> list[FormProblem]:
+    """Index ``archive/<id>.v<N>.yaml`` by name without reading the files (``load_library`` reads one when a
+    record pins it); the same naming and superseded-version rules as a full scan."""
+    problems = []
+    for path in _yaml_files(root / ARCHIVE_DIR_NAME):
+        display = f"{ARCHIVE_DIR_NAME}/{path.name}"
+        match = ARCHIVE_NAME.match(path.name)
+        if match is None:
+            problems.append(FormProblem(display, "", "存档文件名应为 <检查表编号>.v<版本>.yaml"))
+            continue
+        key = (match["id"], int(match["version"]))
+        live = next((c for c in library.all() if c.id == key[0]), None)
+        if live is None or live.version <= key[1]:
+            problems.append(
+                FormProblem(
+                    display,
+                    "version",
+                    f"存档的 {key[0]} 第{key[1]}版 没有更新的版本；存档只能保存被取代的版本",
+                )
+            )
+            continue
+        library.archived[key] = path
+    return problems
+
+
 def check_file(
-    path: Path, parts: dict[str, list[Section]], display: str
+    path: Path, parts: dict[str, list[Section]], display: str, laws: dict[str, LawText] | None = None
 ) -> tuple[Checklist | None, list[FormProblem]]:
-    """Validate one checklist file against the given parts."""
+    """Validate one checklist file against the given parts (and catalogue of cited texts)."""
     data, read_problems = read_yaml(path, display)
     if read_problems:
         return None, read_problems
-    ck = Checker(display)
+    ck = Checker(display, laws)
     if isinstance(data, dict) and "part" in data:
         parse_part(ck, data)
         return None, ck.problems
@@ -120,17 +189,24 @@ def check_file(
     return checklist, ck.problems
 
 
-def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
-    """Load a forms folder, returning the library of valid checklists and every problem found."""
+def scan(root: Path = FORMS_DIR, *, lazy_archive: bool = False) -> tuple[FormLibrary, list[FormProblem]]:
+    """Load a forms folder, returning the library of valid checklists and every problem found.
+
+    With ``lazy_archive`` the superseded versions in ``archive/`` are only indexed by name (the app's start);
+    without it (validation, tests) every archived file is read and checked too."""
     problems: list[FormProblem] = []
     if not root.is_dir():
         return FormLibrary(), [FormProblem(str(root), "", "检查表目录不存在")]
-    parts = _load_parts(root, problems)
-    library = FormLibrary(rules=_load_rules(root, problems))
+    laws = _load_laws(root, problems)
+    parts = _load_parts(root, problems, laws)
+    library = FormLibrary(rules=_load_rules(root, problems), laws=laws)
+    problems.extend(
+        check_risk_file(root / RISK_FILE, _display(root / RISK_FILE, root))[1]
+    )  # risk grades, draws
     origins: dict[tuple[str, int], str] = {}
-    for path in _checklist_files(root):
+    for path in _checklist_files(root, archive=not lazy_archive):
         display = _display(path, root)
-        checklist, file_problems = check_file(path, parts, display)
+        checklist, file_problems = check_file(path, parts, display, laws)
         problems.extend(file_problems)
         if checklist is None:
             continue
@@ -140,14 +216,47 @@ def scan(root: Path = FORMS_DIR) -> tuple[FormLibrary, list[FormProblem]]:
                 FormProblem(display, "id", f"检查表 {key[0]} 第{key[1]}版 与 {origins[key]} 重复")
             )
             continue
+        rule_problem = _rule_problem(library, checklist)
+        if rule_problem is not None:
+            problems.append(FormProblem(display, "verdict_rule", rule_problem))
+            continue
         origins[key] = display
         library.checklists[key] = checklist
+    problems += _archive_index(root, library) if lazy_archive else _archive_problems(library, origins)
     return library, problems
 
 
+def _rule_problem(library: FormLibrary, checklist: Checklist) -> str | None:
+    """The checklist's verdict rule must exist in rules.yaml and fit its family."""
+    if not checklist.verdict_rule:
+        return None
+    rule = library.rules.verdict_rules.get(checklist.verdict_rule)
+    if rule is None:
+        known = "、".join(sorted(library.rules.verdict_rules)) or "无"
+        return f"rules.yaml 中没有判定规则 '{checklist.verdict_rule}'（已有：{known}）"
+    if checklist.family.value not in rule.families:
+        return (
+            f"判定规则 '{rule.id}' 不适用于{checklist.family.label}检查表（适用：{'、'.join(rule.families)}）"
+        )
+    return None
+
+
+def _archive_problems(library: FormLibrary, origins: dict[tuple[str, int], str]) -> list[FormProblem]:
+    """An archived version must have a newer live version: the archive is never offered for new visits."""
+    latest = {c.id: c.version for c in library.all()}
+    return [
+        FormProblem(
+            display, "version", f"存档的 {form_id} 第{version}版 没有更新的版本；存档只能保存被取代的版本"
+        )
+        for (form_id, version), display in origins.items()
+        if display.startswith(f"{ARCHIVE_DIR_NAME}/") and latest[form_id] <= version
+    ]
+
+
 def load_library(root: Path = FORMS_DIR) -> FormLibrary:
-    """Load and validate; raise :class:`FormError` if any file has a problem."""
-    library, problems = scan(root)
+    """Load and validate the current versions (archived ones on demand); raise :class:`FormError` if any file
+    has a problem."""
+    library, problems = scan(root, lazy_archive=True)
     if problems:
         raise FormError(problems)
     return library
@@ -165,9 +274,10 @@ def validate_paths(paths: Iterable[Path], default_root: Path = FORMS_DIR) -> lis
             problems.append(FormProblem(str(path), "", "文件不存在"))
             continue
         root = path.parent.parent if (path.parent.parent / "parts").is_dir() else default_root
+        laws = _load_laws(root, [])
         if shared_parts is None or root != default_root:
-            shared_parts = _load_parts(root, [])
-        problems.extend(check_file(path, shared_parts, path.name)[1])
+            shared_parts = _load_parts(root, [], laws)
+        problems.extend(check_file(path, shared_parts, path.name, laws)[1])
     return problems
 
 

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from inspector_app.core.checklist import AnswerType, Checklist, Choice, Condition, Family, Item, Section
+from inspector_app.core.citations import PLACEHOLDERS, Citation, CitationRole, LawText, printed_articles
 from inspector_app.core.registry import BusinessKind, EquipmentType
 from inspector_app.forms.errors import FormProblem
+from inspector_app.forms.laws import parse_citation
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 CODE_RE = re.compile(r"^[A-Z]{1,4}[0-9]{1,3}(-[0-9]+)?$")
@@ -22,6 +24,7 @@ CHECKLIST_KEYS = {
     "applies_to",
     "include",
     "sections",
+    "verdict_rule",
 }
 PART_KEYS = {"part", "version", "sections"}
 SECTION_KEYS = {"title", "items"}
@@ -42,7 +45,10 @@ ITEM_KEYS = {
     "inferred",
     "show_if",
     "points",
+    "citations",
+    "reference",
 }
+KEY_VALUES = {"official": (True, False), "local": (True, True)}
 NUMBER_ONLY = ("unit", "min", "max")
 GRADINGS = {"catering"}
 
@@ -50,8 +56,9 @@ GRADINGS = {"catering"}
 class Checker:
     """Collects problems for one file; helpers return ``None`` after recording a problem."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, laws: Mapping[str, LawText] | None = None) -> None:
         self.file = file
+        self.laws: Mapping[str, LawText] = laws or {}
         self.problems: list[FormProblem] = []
         self.codes_seen: set[str] = set()  # codes of items that failed to parse (no cascade of errors)
 
@@ -116,22 +123,98 @@ def _join(path: str, key: str) -> str:
 
 
 def parse_condition(ck: Checker, raw: Any, path: str) -> Condition | None:
-    data = ck.mapping(raw, path, {"item", "attribute", "equals"})
+    data = ck.mapping(raw, path, {"item", "attribute", "equals", "not_equals"})
     if data is None:
         return None
     item, attribute = data.get("item"), data.get("attribute")
     if (item is None) == (attribute is None):
         ck.report(path, "条件须且只能指定 item 或 attribute 之一")
         return None
-    equals = ck.string_list(data.get("equals"), _join(path, "equals"))
+    if ("equals" in data) == ("not_equals" in data):
+        ck.report(path, "条件须且只能指定 equals 或 not_equals 之一")
+        return None
+    negate = "not_equals" in data
+    name = "not_equals" if negate else "equals"
+    equals = ck.string_list(data.get(name), _join(path, name))
     if not equals:
-        ck.report(_join(path, "equals"), "条件须给出至少一个取值")
+        ck.report(_join(path, name), "条件须给出至少一个取值")
         return None
     return Condition(
         equals=tuple(equals),
         item=str(item) if item else None,
         attribute=str(attribute) if attribute else None,
+        negate=negate,
     )
+
+
+def _key(ck: Checker, data: Mapping[str, Any], path: str) -> tuple[bool, bool]:
+    """``key``: false, true / official (★, starred by an official table) or local (★☆, a local proposal)."""
+    value = data.get("key", False)
+    if isinstance(value, bool):
+        return value, False
+    if value in KEY_VALUES:
+        return KEY_VALUES[value]
+    ck.report(_join(path, "key"), f"应为 false、official（★）或 local（★☆），实际为 {value!r}")
+    return False, False
+
+
+def parse_citations(ck: Checker, data: Mapping[str, Any], path: str) -> tuple[Citation, ...]:
+    raw = data.get("citations")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        ck.report(_join(path, "citations"), "应为引用列表（至少一条）")
+        return ()
+    parsed = [parse_citation(ck, c, f"{_join(path, 'citations')}[{i}]", ck.laws) for i, c in enumerate(raw)]
+    return tuple(c for c in parsed if c is not None)
+
+
+def check_printed(
+    ck: Checker, path: str, basis: str, reference: str, citations: tuple[Citation, ...]
+) -> None:
+    """The printed 依据 and 参照 texts say exactly what the structured citations say.
+
+    Each cited text's title is printed in the right place, with the articles of its checked or verified
+    citations; a 待核实 citation is printed without a number; no placeholder and no 参照 text in the 依据.
+    """
+    for key, text in (("basis", basis), ("reference", reference)):
+        for placeholder in PLACEHOLDERS:
+            if placeholder in text:
+                ck.report(
+                    _join(path, key),
+                    f"不得出现“{placeholder}”：未核实的条款只写法规名称，核实状态写在 citations 中",
+                )
+                break
+    if "参照" in basis:
+        ck.report(_join(path, "basis"), "依据中不得出现“参照”内容：参照的规定写在 reference 中")
+    titles = {key: law.title for key, law in ck.laws.items()}
+    for role, field_name, text in (
+        (CitationRole.BASIS, "basis", basis),
+        (CitationRole.REFERENCE, "reference", reference),
+    ):
+        printed = printed_articles(text, titles)
+        expected: dict[str, set[int]] = {}
+        for c in citations:
+            if c.role is role:
+                numbers = expected.setdefault(c.law, set())
+                if c.article and not c.unverified:
+                    numbers.add(c.article)
+        for law_key in sorted(set(printed) | set(expected)):
+            title = titles.get(law_key, law_key)
+            if law_key not in expected:
+                ck.report(
+                    _join(path, field_name), f"印出了{title}，但 citations 中没有相应的{role.value}引用"
+                )
+            elif law_key not in printed:
+                ck.report(
+                    _join(path, field_name), f"citations 引用了{title}（{role.value}），印出的文字中没有"
+                )
+            elif printed[law_key] != expected[law_key]:
+                shown = "、".join(str(n) for n in sorted(printed[law_key])) or "无"
+                cited = "、".join(str(n) for n in sorted(expected[law_key])) or "无（待核实的条号不印出）"
+                ck.report(
+                    _join(path, field_name), f"{title}印出的条号（{shown}）与 citations（{cited}）不一致"
+                )
 
 
 def parse_choices(ck: Checker, raw: Any, path: str) -> tuple[Choice, ...]:
@@ -172,6 +255,11 @@ def parse_item(ck: Checker, raw: Any, path: str) -> Item | None:
         ck.report(_join(path, "code"), f"编号 '{code}' 格式不对（应如 SP01、CY12）")
     text = ck.text(data, "text", path, required=True)
     basis = ck.text(data, "basis", path, required=True)
+    reference = ck.text(data, "reference", path, required=False)
+    citations = parse_citations(ck, data, path)
+    if citations or reference:
+        check_printed(ck, path, basis, reference, citations)
+    is_key, key_local = _key(ck, data, path)
     answer_type = _answer_type(ck, data, path)
     if answer_type is not AnswerType.NUMBER:
         for key in NUMBER_ONLY:
@@ -201,7 +289,10 @@ def parse_item(ck: Checker, raw: Any, path: str) -> Item | None:
         text=text,
         basis=basis,
         guidance=ck.text(data, "guidance", path, required=False),
-        key=ck.flag(data, "key", path, False),
+        key=is_key,
+        key_local=key_local,
+        citations=citations,
+        reference=reference,
         type=answer_type,
         unit=ck.text(data, "unit", path, required=False),
         min=low,
@@ -347,4 +438,5 @@ def parse_checklist(
         description=ck.text(data, "description", "", required=False),
         source=source,
         grading=str(data.get("grading") or ""),
+        verdict_rule=ck.text(data, "verdict_rule", "", required=False),
     )

@@ -18,13 +18,20 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: dict[Any, Any] = {}
-    for key_node, _ in node.value:
+    """Build the mapping in one pass (each key and value constructed once), refusing a repeated key."""
+    loader.flatten_mapping(node)
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
+        try:
+            repeated = key in mapping
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "键不能是列表或映射", key_node.start_mark
+            ) from None
+        if repeated:
             raise yaml.constructor.ConstructorError(None, None, f"重复的键 '{key}'", key_node.start_mark)
-        seen[key] = True
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=deep)
+        mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
 

@@ -14,12 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from inspector_app.demo.accounts import DEMO_PASSWORD
 from inspector_app.gui.startup import LoginFlow, open_services, prepare_demo_home
 from inspector_app.gui.theme import apply_style
-from inspector_app.paths import resolve_home
+from inspector_app.paths import APP_ICON, resolve_home
 
 __all__ = ["LoginFlow", "main", "open_services", "parse_args", "prepare_demo_home"]
 
@@ -40,6 +41,9 @@ def create_app() -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("inspector-app")
     app.setApplicationDisplayName("市场监管现场检查")
+    # Matches the installed inspector-app.desktop (taskbar icon and grouping, the Wayland app id).
+    app.setDesktopFileName("inspector-app")
+    app.setWindowIcon(QIcon(str(APP_ICON)))
     app.setQuitOnLastWindowClosed(False)  # the session decides when to quit (logout reopens the login)
     apply_style(app)
     return app

@@ -15,7 +15,15 @@ from inspector_app.core.checklist import AnswerType, Checklist, Family, Item
 from inspector_app.core.clock import CHINA_TZ, local_display
 from inspector_app.core.records import Attachment, Inspection, RectificationOrder, Signature, SignerRole
 from inspector_app.core.records import content_hash as compute_hash
-from inspector_app.core.verdicts import Grade, GradeRules, Tally, catering_grade, judge_answers, tally
+from inspector_app.core.verdicts import (
+    Grade,
+    GradeRules,
+    Tally,
+    VerdictRule,
+    catering_grade,
+    judge_answers,
+    tally,
+)
 from inspector_app.reports.model import (
     FailedItem,
     GradeBlock,
@@ -111,6 +119,7 @@ def _rows(
                     answer=_answer_text(item, value),
                     note=answer.note if answer else "",
                     photo_numbers=photos,
+                    local=item.key and item.key_local,
                 )
             )
         if rows:
@@ -173,7 +182,9 @@ def _failed_items(checklist: Checklist, record: Inspection, counts: Tally) -> tu
     for code in (*counts.key_failed, *counts.general_failed):
         item = checklist.item(code)
         answer = record.answers.get(code)
-        failed.append(FailedItem(code, item.text, item.key, answer.note if answer else ""))
+        basis = item.printed_basis if item.citations else ""
+        note = answer.note if answer else ""
+        failed.append(FailedItem(code, item.text, item.key, note, basis, item.key and item.key_local))
     return tuple(failed)
 
 
@@ -270,13 +281,22 @@ def build_report(
     *,
     attachments: Mapping[str, Attachment] | None = None,
     grade_rules: GradeRules | None = None,
+    app_version: str | None = None,
+    rule: VerdictRule | None = None,
 ) -> ReportData:
     """The printed content of ``record`` judged against ``checklist`` (the form version it pins).
 
     ``attachments`` (sha → Attachment, e.g. from the attachment store) add to or override the record's own
     attachment metadata. Signatures come from the record itself. Verdict, handling and grade are printed as
-    stored at finalization; ``grade_rules`` only explain an 不评级.
+    stored at finalization; ``grade_rules`` only explain an 不评级; ``rule`` is the verdict rule the record
+    names (``record.verdict_rule``), printed with the verdict. ``app_version`` (default: the running app's) is
+    printed beside the hash in the footer, so a printed record says which software printed it; it is not part
+    of the record, so ``footer`` itself stays the record's own verification line.
     """
+    if app_version is None:
+        from inspector_app.version import app_version as running_version
+
+        app_version = running_version()
     attrs = _attributes(record)
     atts: dict[str, Attachment] = {**record.attachments, **(attachments or {})}
     photos = _photos(checklist, record, atts, attrs)
@@ -326,4 +346,16 @@ def build_report(
         qr_payload=qr_payload(record.id, sha),
         created_at=record.finalized_at or record.started_at,
         footer=f"记录 SHA-256：{sha}",
+        app_version=app_version,
+        rule_text=rule_text(record, rule),
+        on_spot_fix=record.on_spot_fix,
     )
+
+
+def rule_text(record: Inspection, rule: VerdictRule | None) -> str:
+    """``食品生产/餐饮合格率判定：重点项不符合不超过1项…`` for the rule the record names; empty when it names none."""
+    if not record.verdict_rule:
+        return ""
+    if rule is None or rule.id != record.verdict_rule:
+        return f"判定规则编号 {record.verdict_rule}"
+    return f"{rule.name}：{rule.describe()}"

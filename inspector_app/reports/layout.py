@@ -230,7 +230,7 @@ def items_block(data: ReportData, s: Styles) -> list[Flowable]:
                 [
                     para(row.code, s.cell),
                     para(row.text, s.cell),
-                    para("★" if row.key else "", s.cell_center),
+                    para(row.mark, s.cell_center),
                     para(row.result, s.cell_center, color),
                     para(_note_text(row), s.small),
                 ]
@@ -238,7 +238,12 @@ def items_block(data: ReportData, s: Styles) -> list[Flowable]:
             if row.failed:
                 extra.append(("BACKGROUND", (0, r), (-1, r), FAIL_BG))
     table = Table(cells, colWidths=ITEM_WIDTHS, repeatRows=1, style=_base_grid(s, extra))
-    legend = para(f"注：★ 为{data.key_label}；不适用即合理缺项，不计入检查项数。", s.small)
+    local = (
+        "；★☆ 为本地建议的重点项（国家要点表未标注），同样按重点项判定"
+        if any(r.local for r in data.rows)
+        else ""
+    )
+    legend = para(f"注：★ 为{data.key_label}{local}；不适用即合理缺项，不计入检查项数。", s.small)
     return [*heading("检查内容", s), table, Spacer(1, 2), legend]
 
 
@@ -247,9 +252,10 @@ def result_block(data: ReportData, s: Styles) -> list[Flowable]:
     out: list[Flowable] = [*heading("检查结果", s), para(data.counts_text, s.cell)]
     rows: list[list[Any]] = []
     for f in data.failed_items:
-        kind = data.key_short if f.key else "一般项"
+        kind = (f"{data.key_short}★☆" if f.local else data.key_short) if f.key else "一般项"
+        text = f"{f.text}\n依据：{f.basis}" if f.basis else f.text
         rows.append(
-            [para(f.code, s.cell), para(kind, s.cell_center), para(f.text, s.small), para(f.note, s.small)]
+            [para(f.code, s.cell), para(kind, s.cell_center), para(text, s.small), para(f.note, s.small)]
         )
     if rows:
         head = [para(t, s.cell_center) for t in ("编号", "类别", "不符合项", "现场情况")]
@@ -258,10 +264,12 @@ def result_block(data: ReportData, s: Styles) -> list[Flowable]:
         )
         widths = [15 * mm, 19 * mm, 73 * mm, 73 * mm]
         out += [Spacer(1, 3), Table([head, *rows], colWidths=widths, style=style, repeatRows=1)]
-    summary: list[list[Any]] = [
-        [para("检查结论", s.label), para(data.verdict or "—", s.verdict)],
-        [para("处理措施", s.label), para(data.handling or "—", s.cell)],
-    ]
+    summary: list[list[Any]] = [[para("检查结论", s.label), para(data.verdict or "—", s.verdict)]]
+    if data.rule_text:
+        summary.append([para("判定规则", s.label), para(data.rule_text, s.small)])
+    summary.append([para("处理措施", s.label), para(data.handling or "—", s.cell)])
+    if data.on_spot_fix:
+        summary.append([para("当场整改情况", s.label), para(data.on_spot_fix, s.cell)])
     if data.grade is not None:
         summary.append([para("量化分级", s.label), para(data.grade.text, s.cell)])
     summary.append([para("其他需记录的问题", s.label), para(data.other_findings or "无", s.cell)])
@@ -314,6 +322,20 @@ def orders_block(data: ReportData, s: Styles) -> list[Flowable]:
         for order in data.hazards:
             out += [KeepTogether(_hazard_table(order, s)), Spacer(1, 4)]
     return out
+
+
+def related_block(data: ReportData, s: Styles) -> list[Flowable]:
+    """整改复查（回头看）: the records this one is linked to, in a shaded box, marked as added at print time."""
+    if not data.related:
+        return []
+    lines = [para(line, s.cell) for line in data.related]
+    lines.append(para("（本栏由系统依据关联记录在打印时生成，不属于本记录经签名和哈希的内容。）", s.small))
+    box = Table(
+        [[lines]],
+        colWidths=[CONTENT_WIDTH],
+        style=_base_grid(s, [("BACKGROUND", (0, 0), (-1, -1), LABEL_BG)]),
+    )
+    return [*heading("整改复查（回头看）情况", s), box]
 
 
 PHOTO_BOX = (84 * mm, 62 * mm)

@@ -35,7 +35,9 @@ class InspectorLine:
 
 @dataclass(frozen=True)
 class ItemRow:
-    """One visible checklist item: ``result`` is 符合/不符合/不适用/未检查/记录; ``answer`` the raw value."""
+    """One visible checklist item: ``result`` is 符合/不符合/不适用/未检查/记录; ``answer`` the raw value.
+
+    ``local`` marks a key item that is a local proposal (printed ★☆ instead of ★)."""
 
     code: str
     text: str
@@ -44,6 +46,11 @@ class ItemRow:
     answer: str
     note: str
     photo_numbers: tuple[int, ...] = ()
+    local: bool = False
+
+    @property
+    def mark(self) -> str:
+        return ("★☆" if self.local else "★") if self.key else ""
 
     @property
     def failed(self) -> bool:
@@ -60,12 +67,15 @@ class SectionBlock:
 
 @dataclass(frozen=True)
 class FailedItem:
-    """A 不符合项 listed one by one under the counts (code + item text + note)."""
+    """A 不符合项 listed one by one under the counts (code + item text + note, and its 依据 when the checklist
+    version structures its citations; version-1 records print as they did)."""
 
     code: str
     text: str
     key: bool
     note: str
+    basis: str = ""
+    local: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,11 @@ class ReportData:
     qr_payload: str
     created_at: datetime
     footer: str
+    app_version: str  # the version of the app that printed the record (pyproject.toml), shown in the footer
+    rule_text: str = ""  # 判定规则 that judged the record (empty for records finalized before rules had ids)
+    on_spot_fix: str = ""  # 当场整改情况 (当场责令整改; 当场整改完毕不予查封扣押)
+    #: Links to other records (a 回头看 and the record it follows up), added when printing; not hashed content.
+    related: tuple[str, ...] = ()
 
     @property
     def rows(self) -> tuple[ItemRow, ...]:

@@ -21,11 +21,10 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
 
-from inspector_app import __version__
 from inspector_app.core.clock import CHINA_TZ
+from inspector_app.reports.canvas import PageTotalCanvas
 from inspector_app.reports.fonts import FontNames, register_fonts
 from inspector_app.reports.layout import (
     CONTENT_WIDTH,
@@ -42,6 +41,7 @@ from inspector_app.reports.layout import (
     orders_block,
     para,
     photos_block,
+    related_block,
     result_block,
 )
 from inspector_app.reports.model import ReportData, SignatureBlock
@@ -151,32 +151,19 @@ class Furniture:
     title: str
     document_no: str
     footer: str
+    app_version: str
     fonts: FontNames
     pdf_date: str
 
 
-class RecordCanvas(Canvas):
-    """Collects pages, then prints header/footer with "第 X 页 共 Y 页" once the total is known."""
+class RecordCanvas(PageTotalCanvas):
+    """Prints the record's header/footer with "第 X 页 共 Y 页" once the total is known."""
 
     def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, pdf_date=furniture.pdf_date, **kwargs)
         self._furniture = furniture
-        self._pages: list[dict[str, Any]] = []
-        self.setDateFormatter(lambda *_: furniture.pdf_date)
 
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, 1):
-            self.__dict__.update(state)
-            self._draw_furniture(number, total)
-            super().showPage()
-        super().save()
-
-    def _draw_furniture(self, number: int, total: int) -> None:
+    def draw_furniture(self, number: int, total: int) -> None:
         f = self._furniture
         right = PAGE_W - MARGIN_X
         self.saveState()
@@ -197,7 +184,7 @@ class RecordCanvas(Canvas):
         self.setFont(f.fonts.sans, 8)
         self.drawRightString(right, 10.5 * mm, f"文书编号：{f.document_no or '—'}")
         self.setFont(f.fonts.mono, 6.5)
-        self.drawCentredString(PAGE_W / 2, 6 * mm, f.footer)
+        self.drawCentredString(PAGE_W / 2, 6 * mm, f"{f.footer}  软件版本：{f.app_version}")
         self.restoreState()
 
 
@@ -215,6 +202,7 @@ def build_story(data: ReportData, image_loader: ImageLoader, s: Styles) -> list[
     story += items_block(data, s)
     story += result_block(data, s)
     story += orders_block(data, s)
+    story += related_block(data, s)
     story += photos_block(data, image_loader, s)
     story += signatures_block(data, image_loader, s)
     return story
@@ -235,12 +223,12 @@ def render_pdf(data: ReportData, image_loader: Callable[[str], bytes]) -> bytes:
         title=f"{data.title} {data.document_no}".strip(),
         author="、".join(i.name for i in data.inspectors),
         subject=data.party.name,
-        creator=f"inspector_app {__version__}",
+        creator=f"inspector-app {data.app_version}",
         keywords=[data.document_no, data.record_id, data.content_hash],
         invariant=1,
         initialFontName=fonts.sans,
     )
-    furniture = Furniture(data.title, data.document_no, data.footer, fonts, _pdf_date(data))
+    furniture = Furniture(data.title, data.document_no, data.footer, data.app_version, fonts, _pdf_date(data))
     with binary_streams():
         doc.build(
             build_story(data, image_loader, styles), canvasmaker=partial(RecordCanvas, furniture=furniture)

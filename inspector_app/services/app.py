@@ -21,11 +21,16 @@ if TYPE_CHECKING:
     from inspector_app.forms.library import FormLibrary
     from inspector_app.services.accounts import AccountService
     from inspector_app.services.backup import BackupService
+    from inspector_app.services.complaints import ComplaintService
+    from inspector_app.services.draws import DrawService
+    from inspector_app.services.followups import FollowUpService
+    from inspector_app.services.grading import GradingService
     from inspector_app.services.inspections import InspectionService
     from inspector_app.services.publish import PublishService
     from inspector_app.services.registry import RegistryService
     from inspector_app.services.reports import ReportService
     from inspector_app.services.review import ReviewService
+    from inspector_app.services.risk import RiskService
     from inspector_app.services.support.passwords import PasswordHasher
     from inspector_app.services.verify import VerifyService
 
@@ -78,6 +83,12 @@ class Services:
         from inspector_app.services.inspections import InspectionService
 
         return InspectionService(self._store, self.forms, self.clock)
+
+    @cached_property
+    def grading(self) -> GradingService:
+        from inspector_app.services.grading import GradingService
+
+        return GradingService(self._store, self.forms, self.clock)
 
     @cached_property
     def accounts(self) -> AccountService:
@@ -155,6 +166,32 @@ class Services:
     def check_integrity(self) -> None:
         """Full integrity check of the database (slow on big files; ``inspector init`` runs it)."""
         self._store.check_integrity()
+
+    # -- the plan's way of working (issue 13): risk grades, 双随机 draws, 回头看, complaints ---------------
+
+    @cached_property
+    def risk(self) -> RiskService:
+        from inspector_app.services.risk import RiskService
+
+        return RiskService(self._store, self.clock)
+
+    @cached_property
+    def draws(self) -> DrawService:
+        from inspector_app.services.draws import DrawService
+
+        return DrawService(self._store, self.clock, self.risk, self.inspections)
+
+    @cached_property
+    def followups(self) -> FollowUpService:
+        from inspector_app.services.followups import FollowUpService
+
+        return FollowUpService(self._store, self.clock, self.inspections)
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        from inspector_app.services.complaints import ComplaintService
+
+        return ComplaintService(self._store, self.clock)
 
     def close(self) -> None:
         if "autosaving" in self.__dict__:

@@ -19,6 +19,7 @@ from inspector_app.core.checklist import Checklist, Result
 from inspector_app.core.clock import CHINA_TZ, Clock, local_today
 from inspector_app.core.errors import LifecycleError, NotFound, ValidationError
 from inspector_app.core.evaluation import Evaluation, blocking_problems, evaluate
+from inspector_app.core.followups import order_outcomes, recheck_scope
 from inspector_app.core.identifiers import normalize_code
 from inspector_app.core.lifecycle import RecordStatus, check_correctable, check_editable
 from inspector_app.core.records import (
@@ -61,7 +62,7 @@ class InspectionService:
         self.forms = forms
         self.clock = clock
         self._device: Device | None = None
-        self._pinned: dict[str, tuple[str, int]] = {}
+        self._pinned: dict[str, Checklist] = {}
 
     # -- helpers -------------------------------------------------------------------------------------------
 
@@ -78,23 +79,25 @@ class InspectionService:
         return local_today(self.clock)
 
     def checklist_of(self, record: Inspection | InspectionSummary) -> Checklist:
-        """The exact checklist version the record pinned."""
-        return self.forms.get(record.form_id, record.form_version)
+        """The exact checklist version the record pinned (a 回头看 re-check: only its re-checked items)."""
+        return recheck_scope(
+            self.forms.get(record.form_id, record.form_version), getattr(record, "attributes", None)
+        )
 
     def _pinned_checklist(self, inspection_id: str) -> Checklist:
-        """The record's checklist, remembered per record (id and version never change): keeps the autosave
-        to a single statement. Status is not re-read: the store's triggers refuse writes to non-drafts."""
+        """The record's checklist, remembered per record (id, version and attributes never change): keeps the
+        autosave to a single statement. Status is not re-read: the store's triggers refuse writes to non-drafts."""
         pinned = self._pinned.get(inspection_id)
         if pinned is None:
-            head = self._repo.summary(inspection_id)
-            check_editable(head.status)
-            pinned = self._pinned[inspection_id] = (head.form_id, head.form_version)
-        return self.forms.get(*pinned)
+            record = self._repo.load(inspection_id)
+            check_editable(record.status)
+            pinned = self._pinned[inspection_id] = self.checklist_of(record)
+        return pinned
 
     def _draft(self, inspection_id: str) -> tuple[InspectionSummary, Checklist]:
         head = self._repo.summary(inspection_id)
         check_editable(head.status)
-        return head, self.checklist_of(head)
+        return head, self._pinned_checklist(inspection_id)
 
     @staticmethod
     def _item_exists(checklist: Checklist, code: str) -> None:
@@ -112,8 +115,14 @@ class InspectionService:
         inspection_type: InspectionType | str,
         place: str,
         equipment_code: str = "",
+        *,
+        attributes: dict[str, str] | None = None,
+        form_version: int | None = None,
     ) -> Inspection:
-        """Open a draft: pins the checklist id and version and snapshots the party from the registry."""
+        """Open a draft: pins the checklist id and version and snapshots the party from the registry.
+
+        ``attributes`` are added to the record's (hashed) attributes — a drawn visit's ``draw_id``, a 回头看's
+        original record and orders; ``form_version`` pins an older version (a 回头看 uses the original's)."""
         require_role(actor, Role.INSPECTOR)
         crew = checks.check_inspectors(inspectors)
         kind = checks.parse_inspection_type(inspection_type)
@@ -121,7 +130,7 @@ class InspectionService:
         business = self._store.businesses.get(code)
         if business is None:
             raise NotFound(f"主体名录中没有统一社会信用代码为 {code} 的主体；请先导入或登记该主体")
-        checklist = self.forms.get(form_id)
+        checklist = self.forms.get(form_id, form_version)
         equipment_code = normalize_code(equipment_code)
         equipment = checks.find_equipment(self._store.businesses.equipment_of(code), equipment_code, business)
         checks.check_applies(checklist, business, equipment)
@@ -135,7 +144,7 @@ class InspectionService:
             started_at=self._now(),
             place=place.strip() or business.address,
             equipment_code=equipment_code,
-            attributes=checks.record_attributes(business, equipment),
+            attributes=checks.record_attributes(business, equipment) | (attributes or {}),
             created_by=actor.id,
             device_id=self.device.id,
         )
@@ -215,8 +224,9 @@ class InspectionService:
         other_findings: str | None = None,
         accompanying: str | None = None,
         recusal_requested: bool | None = None,
+        on_spot_fix: str | None = None,
     ) -> None:
-        """Header fields of a draft (place, 其他发现, 陪同人员, 是否申请回避)."""
+        """Header fields of a draft (place, 其他发现, 陪同人员, 是否申请回避, 当场整改情况)."""
         require_role(actor, Role.INSPECTOR)
         self._draft(inspection_id)
         given = {
@@ -224,6 +234,7 @@ class InspectionService:
             "other_findings": other_findings,
             "accompanying": accompanying,
             "recusal_requested": recusal_requested,
+            "on_spot_fix": on_spot_fix,
         }
         fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in given.items() if v is not None}
         self._repo.update_details(inspection_id, **fields)
@@ -320,7 +331,7 @@ class InspectionService:
             checklist,
             record.values(),
             record.attributes,
-            rules=self.forms.verdict_rules(checklist.family),
+            rule=self.forms.verdict_rule(checklist),
             grade_rules=self.forms.grade_rules,
             today=self._today(),
             licensed_on=_parse_date(record.attributes.get("licensed_on", "")),
@@ -351,8 +362,9 @@ class InspectionService:
                     f"处理措施“{handling}”不适用于结果“{evaluation.verdict.value}”，可选：{options}"
                 )
             record.handling = str(handling)
-        elif evaluation.default_handling is not None:
-            record.handling = evaluation.default_handling.value
+        elif record.handling not in evaluation.handlings:  # none chosen, or chosen for an earlier verdict
+            default = evaluation.default_handling
+            record.handling = default.value if default is not None else ""
         problems = blocking_problems(checklist, record, evaluation)
         if problems:
             raise ValidationError("尚不能定稿：" + "；".join(problems))
@@ -361,6 +373,9 @@ class InspectionService:
 
     def _seal(self, record: Inspection, evaluation: Evaluation) -> None:
         record.verdict = evaluation.verdict.value
+        record.verdict_rule = evaluation.rule.id if evaluation.rule is not None else ""
+        if not Handling(record.handling).needs_on_spot_record:
+            record.on_spot_fix = ""  # typed for a handling that was then not chosen
         if evaluation.grade is not None:
             record.grade = evaluation.grade.grade.value
             record.score = evaluation.grade.score
@@ -382,8 +397,13 @@ class InspectionService:
             )  # fmt: skip
             for order in record.orders
         ]
-        closing = record.business.uscc if record.inspection_type is InspectionType.FOLLOW_UP else ""
-        self._repo.finalize(record, canonical, content_hash(record), followups, close_followups_of=closing)
+        outcomes = [(fid, o.value) for fid, o in order_outcomes(record, self.checklist_of(record))]
+        closing = (
+            "" if outcomes or record.inspection_type is not InspectionType.FOLLOW_UP else record.business.uscc
+        )
+        self._repo.finalize(
+            record, canonical, content_hash(record), followups, close_followups_of=closing, outcomes=outcomes
+        )
 
     def new_version(self, actor: User, inspection_id: str) -> Inspection:
         """A correction: a new draft copying answers and orders (not signatures), version + 1."""
@@ -404,6 +424,7 @@ class InspectionService:
             signatures=[],
             attachments={},
             verdict="",
+            verdict_rule="",
             grade="",
             score=None,
             document_no="",

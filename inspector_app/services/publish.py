@@ -12,8 +12,6 @@ spreadsheet shows it as text instead of running it as a formula (CSV/formula inj
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from inspector_app.core.clock import CHINA_TZ, Clock
 from inspector_app.core.errors import InspectorError, ValidationError
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.summaries import InspectionQuery, InspectionSummary
+from inspector_app.services.spreadsheets import Cell, csv_bytes, write_atomically, xlsx_bytes
 from inspector_app.services.verify import VerifyService
 from inspector_app.storage.store import Store
 
@@ -53,8 +52,6 @@ PUBLISHABLE = (RecordStatus.FINALIZED, RecordStatus.SYNCED, RecordStatus.APPROVE
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PHONE_RUN = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 _ID_RUN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-
-Cell = str | int
 
 
 class RecordsNotIntact(InspectorError):
@@ -187,11 +184,7 @@ class PublishService:
         if fmt not in writers:
             raise ValidationError(f"不支持的导出格式“{fmt}”，应为 csv 或 xlsx")
         rows = self.rows(actor, since=since, until=until, approved_only=approved_only)
-        data = writers[fmt](rows)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(out)
+        write_atomically(out, writers[fmt](rows))
         return len(rows)
 
 
@@ -202,33 +195,9 @@ def table(rows: Sequence[PublishedRow]) -> list[list[Cell]]:
 
 def to_csv(rows: Sequence[PublishedRow]) -> bytes:
     """UTF-8 with BOM and CRLF line ends, so Excel opens the Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(table(rows))
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(table(rows))
 
 
 def to_xlsx(rows: Sequence[PublishedRow]) -> bytes:
     """One sheet 检查结果公示 with a bold frozen header; every text cell is stored as text (never a formula)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "检查结果公示"
-    widths = [6, 12, 30, 22, 10, 12, 28, 10, 28, 10, 22]
-    for r, values in enumerate(table(rows), start=1):
-        for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            if r == 1:
-                cell.font = Font(bold=True)
-    for c, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(table(rows), "检查结果公示", [6, 12, 30, 22, 10, 12, 28, 10, 28, 10, 22])

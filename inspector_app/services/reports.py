@@ -11,17 +11,20 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from inspector_app.core.clock import Clock
 from inspector_app.core.errors import LifecycleError
+from inspector_app.core.followups import recheck_scope
 from inspector_app.core.lifecycle import RecordStatus
-from inspector_app.core.records import Inspection
+from inspector_app.core.records import Attachment, Inspection
 from inspector_app.core.summaries import InspectionQuery
 from inspector_app.forms.library import FormLibrary
 from inspector_app.reports.content import build_report
 from inspector_app.reports.model import ReportData
+from inspector_app.services.followups import related_lines
 from inspector_app.services.verify import VerifyService
 from inspector_app.storage.store import Store
 
@@ -29,6 +32,23 @@ from inspector_app.storage.store import Store
 PRINTABLE = (RecordStatus.FINALIZED, RecordStatus.SYNCED, RecordStatus.APPROVED, RecordStatus.RETURNED)
 
 Progress = Callable[[int, int], None]
+
+
+def record_report(
+    record: Inspection, forms: FormLibrary, attachments: Mapping[str, Attachment] | None = None
+) -> ReportData:
+    """The printed content of a finalized record: the one place that picks its checklist version and rules
+    (a 回头看 re-check: only the items it re-checked).
+
+    The laptop and HQ both print through here, so HQ's PDF of a record has the laptop's bytes.
+    """
+    return build_report(
+        record,
+        recheck_scope(forms.get(record.form_id, record.form_version), record.attributes),
+        attachments=attachments,
+        grade_rules=forms.grade_rules,
+        rule=forms.rules.rule_by_id(record.verdict_rule),
+    )
 
 
 class ReportService:
@@ -49,9 +69,8 @@ class ReportService:
     def data(self, record_id: str) -> ReportData:
         """The printed content of a finalized record (what :meth:`render` lays out)."""
         record = self._record(record_id)
-        checklist = self.forms.get(record.form_id, record.form_version)
-        attachments = self._store.attachments.get_many(sorted(record.attachments))
-        return build_report(record, checklist, attachments=attachments, grade_rules=self.forms.grade_rules)
+        data = record_report(record, self.forms, self._store.attachments.get_many(sorted(record.attachments)))
+        return replace(data, related=related_lines(self._store, record))
 
     def render(self, record_id: str) -> bytes:
         """PDF bytes of a finalized (or synced, approved, returned) record."""

@@ -32,9 +32,9 @@ from inspector_app.core.summaries import FollowUp, FollowUpStatus, InspectionQue
 _INSERT_COLUMNS = (
     "id, version, previous_id, business_uscc, business_name, area, family, form_id, form_version, "
     "inspection_type, status, started_at, place, equipment_code, party_json, inspectors_json, attributes_json, "
-    "handling, other_findings, accompanying, recusal_requested, created_by, device_id"
+    "handling, other_findings, accompanying, recusal_requested, created_by, device_id, on_spot_fix"
 )
-INSERT_INSPECTION = f"INSERT INTO inspections ({_INSERT_COLUMNS}) VALUES ({', '.join('?' * 23)})"
+INSERT_INSPECTION = f"INSERT INTO inspections ({_INSERT_COLUMNS}) VALUES ({', '.join('?' * 24)})"
 
 SELECT_SUMMARY = (
     "SELECT id, version, previous_id, business_uscc, business_name, area, family, form_id, form_version, "
@@ -46,13 +46,13 @@ SELECT_FULL = (
     "SELECT id, version, previous_id, form_id, form_version, inspection_type, status, started_at, place, "
     "equipment_code, party_json, inspectors_json, attributes_json, verdict, handling, grade, score, "
     "other_findings, accompanying, recusal_requested, document_no, created_by, device_id, finalized_at, "
-    "content_hash FROM inspections"
+    "content_hash, verdict_rule, on_spot_fix FROM inspections"
 )
 
 FINALIZE = (
     "UPDATE inspections SET status = 'finalized', verdict = ?, handling = ?, grade = ?, score = ?, "
-    "document_no = ?, device_id = ?, finalized_at = ?, content_hash = ?, canonical_json = ? "
-    "WHERE id = ? AND status = 'draft'"
+    "document_no = ?, device_id = ?, finalized_at = ?, content_hash = ?, canonical_json = ?, verdict_rule = ?, "
+    "on_spot_fix = ? WHERE id = ? AND status = 'draft'"
 )
 
 VERSION_CHAIN = """
@@ -86,7 +86,7 @@ def inspection_params(record: Inspection, family: str) -> list[Any]:
         json.dumps(asdict(party), ensure_ascii=False), _inspectors_json(record.inspectors),
         json.dumps(record.attributes, ensure_ascii=False, sort_keys=True), record.handling,
         record.other_findings, record.accompanying, int(record.recusal_requested), record.created_by,
-        record.device_id,
+        record.device_id, record.on_spot_fix,
     ]  # fmt: skip
 
 
@@ -106,7 +106,8 @@ def finalize_params(record: Inspection, canonical_json: str, content_hash: str) 
     assert record.finalized_at is not None, "finalize needs finalized_at"
     return [
         record.verdict, record.handling, record.grade, record.score, record.document_no, record.device_id,
-        utc_iso(record.finalized_at), content_hash, canonical_json, record.id,
+        utc_iso(record.finalized_at), content_hash, canonical_json, record.verdict_rule, record.on_spot_fix,
+        record.id,
     ]  # fmt: skip
 
 
@@ -117,7 +118,8 @@ def _opt_time(text: str | None) -> Any:
 def inspection_from_row(row: tuple[Any, ...]) -> Inspection:
     (rid, version, previous_id, form_id, form_version, itype, status, started_at, place, equipment_code,
      party_json, inspectors_json, attributes_json, verdict, handling, grade, score, other_findings,
-     accompanying, recusal, document_no, created_by, device_id, finalized_at, content_hash) = row  # fmt: skip
+     accompanying, recusal, document_no, created_by, device_id, finalized_at, content_hash, verdict_rule,
+     on_spot_fix) = row  # fmt: skip
     return Inspection(
         id=rid,
         business=PartySnapshot(**json.loads(party_json)),
@@ -133,7 +135,9 @@ def inspection_from_row(row: tuple[Any, ...]) -> Inspection:
         equipment_code=equipment_code,
         attributes=json.loads(attributes_json),
         verdict=verdict,
+        verdict_rule=verdict_rule,
         handling=handling,
+        on_spot_fix=on_spot_fix,
         grade=grade,
         score=score,
         other_findings=other_findings,

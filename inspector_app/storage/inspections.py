@@ -29,7 +29,9 @@ from inspector_app.storage.schema_inspections import FROZEN_MESSAGE, TRANSITION_
 from inspector_app.storage.transactions import transaction
 
 #: Header fields a draft may change after it was created.
-DRAFT_DETAILS = ("place", "other_findings", "accompanying", "recusal_requested", "handling", "inspectors")
+DRAFT_DETAILS = (
+    "place", "other_findings", "accompanying", "recusal_requested", "handling", "on_spot_fix", "inspectors",
+)  # fmt: skip
 
 
 @contextmanager
@@ -197,13 +199,16 @@ class InspectionRepository:
         content_hash: str,
         followups: Sequence[FollowUp] = (),
         close_followups_of: str = "",
+        outcomes: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Seal a draft in one durable transaction.
 
         Stores verdict/grade/handling, document number, hash and canonical JSON; creates the follow-ups and,
-        when this visit is a 回头看, closes the business's open ones. The hash is re-checked against the
-        record as read back inside the transaction, so what is stored is exactly what was hashed. Open
-        follow-ups of the version this one corrects are replaced by this version's.
+        when this visit is a 回头看, closes the business's open ones (``close_followups_of``) or — for a
+        re-check of named orders — exactly those, recording each one's outcome (``outcomes``: follow-up id,
+        closed/reordered/escalated). The hash is re-checked against the record as read back inside the
+        transaction, so what is stored is exactly what was hashed. Open follow-ups of the version this one
+        corrects are replaced by this version's.
         """
         if not self.db.conn.in_transaction:  # (inside one, e.g. the demo's, SQLite refuses the pragma)
             self.db.conn.execute("PRAGMA synchronous = FULL")
@@ -226,6 +231,23 @@ class InspectionRepository:
                     "UPDATE followups SET status = 'done', done_inspection_id = ? WHERE uscc = ? AND status = 'open'",
                     [record.id, close_followups_of],
                 )
+            for followup_id, outcome in outcomes:
+                self._record_outcome(record, followup_id, outcome)
+
+    def _record_outcome(self, record: Inspection, followup_id: str, outcome: str) -> None:
+        """Close one followed-up order with its outcome; a correction of the deciding record may re-decide."""
+        cursor = self.db.execute(
+            "UPDATE followups SET status = 'done', done_inspection_id = ? WHERE id = ?"
+            " AND (status = 'open' OR (done_inspection_id <> '' AND done_inspection_id = ?))",
+            [record.id, followup_id, record.previous_id],
+        )
+        if cursor.rowcount == 1:
+            self.db.execute(
+                "INSERT INTO followup_outcomes (followup_id, outcome, inspection_id, decided_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (followup_id) DO UPDATE SET outcome = excluded.outcome,"
+                " inspection_id = excluded.inspection_id, decided_at = excluded.decided_at",
+                [followup_id, outcome, record.id, utc_iso(record.finalized_at or record.started_at)],
+            )
 
     def set_status(self, inspection_id: str, new: RecordStatus) -> None:
         """Move a record along the lifecycle (checked in core first, then by the triggers)."""

@@ -40,9 +40,33 @@ def _reviews(db: sqlite_utils.Database) -> None:
     schema_reviews.create(db)
 
 
+def _outcome(db: sqlite_utils.Database) -> None:
+    """0005: the verdict rule that judged a record and its 当场整改情况 (frozen with the record)."""
+    from inspector_app.storage import schema_outcome
+
+    schema_outcome.create(db)
+
+
+def _draws(db: sqlite_utils.Database) -> None:
+    """0006: 双随机 draws, targets, assignments, registry snapshots, conflicts of interest, visits-by-draw index."""
+    from inspector_app.storage import schema_draws
+
+    schema_draws.create(db)
+
+
+def _complaints_outcomes(db: sqlite_utils.Database) -> None:
+    """0007: complaints (投诉举报) and the outcome of each 回头看 per rectification order."""
+    from inspector_app.storage import schema_followups
+
+    schema_followups.create(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_registry", _registry),
     ("0002_inspections", _inspections),
     ("0003_accounts", _accounts),
     ("0004_reviews", _reviews),
+    ("0005_inspection_outcome", _outcome),
+    ("0006_draws", _draws),
+    ("0007_complaints_outcomes", _complaints_outcomes),
 ]

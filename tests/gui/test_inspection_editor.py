@@ -174,6 +174,18 @@ def test_item_card_shows_code_key_mark_guidance_and_basis(catering):
     assert "检查方法：" in info and "依据：《食品安全法》" in info
 
 
+def test_a_local_key_item_and_a_reference_note_are_shown_as_such(catering):
+    card = catering.card("SP01")
+    name, info = card.text_view.accessibleName(), card.text_view.accessibleDescription()
+    assert name.startswith("SP01（本地建议重点项）")
+    assert "依据：《食品安全法》第三十五条、第三十六条；《湖北省食品安全条例》" in info
+    assert (
+        "参照（非本次检查依据）：《浙江省食品小作坊小餐饮店小食杂店和食品摊贩管理规定》第八条、第九条" in info
+    )
+    basis_line = next(line for line in info.splitlines() if line.startswith("依据："))
+    assert "浙江" not in basis_line and "待核实" not in info
+
+
 def test_only_the_first_section_is_built_when_the_editor_opens(catering):
     built = [p for p in catering.editor._pages.values() if isinstance(p, SectionPage)]
     assert len(built) == 1
@@ -333,7 +345,9 @@ def test_verdict_preview_follows_the_answers(catering):
     assert catering.editor.header.verdict.text().startswith("预判结果：符合")
     catering.answer("SP03", "不符合")  # a general item
     assert catering.editor.header.verdict.text().startswith("预判结果：基本符合")
-    catering.answer("CY01", "不符合")  # a key item
+    catering.answer("CY01", "不符合")  # a key item: the catering pass-rate rule allows one
+    assert catering.editor.header.verdict.text().startswith("预判结果：基本符合")
+    catering.answer("SP04", "不符合")  # a second key item
     assert catering.editor.header.verdict.text().startswith("预判结果：不符合")
 
 
@@ -454,11 +468,12 @@ def test_activating_a_missing_item_jumps_to_it(catering):
 
 
 def test_noncompliant_result_needs_a_handling_choice_then_finalizes_read_only(catering, qtbot):
-    answer_all(catering, lambda item: "不符合" if item.code == "CY01" else None)
-    catering.fill_note("CY01", "no manager")
-    catering.editor.session.services.inspections.attach_photo(
-        catering.editor.session.actor, catering.record_id, "CY01", make_jpeg()
-    )
+    answer_all(catering, lambda item: "不符合" if item.code in ("CY01", "SP04") else None)
+    for code in ("CY01", "SP04"):  # two key items: 不符合 under the catering pass-rate rule
+        catering.fill_note(code, "no manager")
+        catering.editor.session.services.inspections.attach_photo(
+            catering.editor.session.actor, catering.record_id, code, make_jpeg()
+        )
     catering.editor.refresh()
     catering.sign("张伟")
     catering.sign("李娜")
@@ -573,3 +588,42 @@ def test_start_dialog_is_refused_to_a_supervisor(shell, qtbot):
     dialog = StartDialog(shell.services, shell.users["chenjing"], uscc_of(0))
     qtbot.addWidget(dialog)
     assert not dialog.start_button.isEnabled()
+
+
+# ---- equipment: a 严重事故隐患 fixed on the spot --------------------------------------------------------
+
+
+def test_a_hazard_fixed_on_the_spot_is_chosen_recorded_and_finalized(shell, open_editor, qtbot):
+    users = shell.users
+    crew = [Inspector(u.display_name, u.badge_no, u.id) for u in (users["zhangwei"], users["lina"])]
+    record = shell.services.inspections.start(
+        users["zhangwei"], uscc_of(3), "equipment.elevator", crew, "日常检查", "1号楼", "31104208002019000001"
+    )
+    page = open_editor(record.id)
+    answer_all(page, lambda item: "不符合" if item.code == "DT08" else ("5" if item.code == "DT11" else None))
+    page.fill_note("DT08", "光幕遮挡后门不重开")
+    page.services.inspections.attach_photo(page.editor.session.actor, record.id, "DT08", make_jpeg())
+    page.editor.refresh()
+    page.sign("张伟")
+    page.sign("李娜")
+    page.sign("party")
+    panel = page.finalize_panel()
+    options = [b.property("handling") for b in panel._handling_buttons]
+    assert options == ["责令立即停止使用，依法查封扣押", "责令立即停止使用；当场整改完毕，依法不予查封、扣押"]
+    assert panel._handling_buttons[0].isChecked() and panel.fix.isHidden()  # 查封扣押 unless chosen otherwise
+    assert "判定规则：特种设备两级处置" in panel.extra.text()
+    page.choose_handling("责令立即停止使用；当场整改完毕，依法不予查封、扣押")
+    panel = page.finalize_panel()
+    assert not panel.fix.isHidden()
+    assert any("须记录当场整改情况" in m for m in page.missing())
+    from tests.gui.pages import type_text
+
+    panel.fix.setFocus()
+    type_text(panel.fix, "更换光幕后复测有效")
+    qtbot.waitUntil(lambda: page.missing() == [], timeout=3000)
+    page.finalize()
+    stored = page.stored()
+    assert (stored.verdict, stored.verdict_rule) == ("立即停止使用", "equipment_hazard")
+    assert stored.handling == "责令立即停止使用；当场整改完毕，依法不予查封、扣押"
+    assert stored.on_spot_fix == "更换光幕后复测有效"
+    assert page.finalize_panel().fix.isReadOnly()

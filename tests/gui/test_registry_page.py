@@ -158,3 +158,50 @@ def test_overdue_orders_are_red_in_the_followup_model(qtmodeltester, registry):
     assert "逾期" in model.index(0, 0).data()
     assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
     qtmodeltester.check(model, force_py=True)
+
+
+def _detail(business_view, title: str) -> str:
+    grid = business_view.details
+    for n in range(grid.count()):
+        widget = grid.itemAt(n).widget()
+        if widget is not None and widget.text() == f"{title}：":
+            row, col, _, _ = grid.getItemPosition(n)
+            return grid.itemAtPosition(row, col + 1).widget().text()
+    raise AssertionError(f"no detail {title}")
+
+
+def _finalize_all_compliant(shell, record_id: str) -> None:
+    from inspector_app.core.checklist import AnswerType
+    from tests.builders import make_signature_png
+
+    inspections, user = shell.services.inspections, shell.users["zhangwei"]
+    record = inspections.get(record_id)
+    checklist = inspections.checklist_of(record)
+    values: dict[str, str] = {}
+    for item in checklist.items:
+        if checklist.is_visible(item, values, record.attributes):
+            value = item.choices[-1].value if item.type is AnswerType.CHOICE else "符合"
+            values[item.code] = value
+            inspections.answer(user, record_id, item.code, value)
+    for n, name in enumerate(("张伟", "李娜")):
+        inspections.sign(user, record_id, "inspector", name, make_signature_png(n))
+    inspections.sign(user, record_id, "party", "王红山", make_signature_png(5))
+    inspections.finalize(user, record_id)
+
+
+def test_a_catering_business_shows_its_annual_grade_from_the_visits(shell, registry):
+    registry.search("红山")
+    registry.open_result()
+    assert _detail(registry.page.business, "量化分级年度等级").startswith(
+        "年度等级未评定：近12个月没有动态等级评分"
+    )
+    _finalize_all_compliant(shell, shell.start_draft(business=0))
+    registry.page.business.reload()
+    assert _detail(registry.page.business, "量化分级年度等级").startswith("A 级（优秀）：")
+
+
+def test_other_businesses_show_no_annual_grade(registry):
+    registry.search("红星")
+    registry.open_result()
+    with pytest.raises(AssertionError, match="no detail"):
+        _detail(registry.page.business, "量化分级年度等级")

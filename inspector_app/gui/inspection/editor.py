@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.accounts import User
-from inspector_app.core.checklist import Section
+from inspector_app.core.checklist import Family, Section
 from inspector_app.core.verdicts import SEVERITY
 from inspector_app.gui.inspection.autosave import AutosaveQueue
 from inspector_app.gui.inspection.editor_stylesheet import EDITOR_QSS
@@ -315,7 +315,9 @@ class InspectionEditor(QWidget):
         answered, visible = session.progress()
         evaluation = session.evaluation()
         tone = ("ok", "warn", "fail")[SEVERITY[evaluation.verdict]]
-        self.header.show_progress(answered, visible, verdict_text(evaluation, visible - answered), tone)
+        key_short = "严重隐患" if session.checklist.family is Family.EQUIPMENT else "重点"
+        preview = verdict_text(evaluation, visible - answered, key_short)
+        self.header.show_progress(answered, visible, preview, tone)
 
     def _saved(self) -> None:
         waiting = self.session.autosave.message()

@@ -1,5 +1,6 @@
-"""The 定稿 page: the result, what still blocks finalizing (unanswered items, notes, photos, signatures,
-handling), the handling choice when the verdict offers several, and a two-step confirmation.
+"""The 定稿 page: the result and the rule that judged it, what still blocks finalizing (unanswered items,
+notes, photos, signatures, handling), the handling choice when the verdict offers several (with the 当场整改情况
+to record for 当场责令整改 and for a 严重事故隐患 fixed on the spot), and a two-step confirmation.
 
 After finalizing the record is read-only; corrections go through 创建更正版本.
 """
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.checklist import Family
 from inspector_app.core.clock import local_display
 from inspector_app.core.evaluation import Evaluation
+from inspector_app.core.verdicts import Handling
 from inspector_app.gui.inspection.answers import TYPING_SAVE_MS
 from inspector_app.gui.inspection.items import hide_keeping_focus
 from inspector_app.gui.inspection.page_body import page_body
@@ -34,12 +37,16 @@ from inspector_app.gui.inspection.record_session import RecordSession
 _CODE = re.compile(r"^([A-Z]{1,4}[0-9]{1,3}(?:-[0-9]+)?) ")
 
 
-def tally_text(evaluation: Evaluation) -> str:
-    """共检查X项，其中重点项X项、一般项X项… as printed on the record."""
+def tally_text(evaluation: Evaluation, key_label: str = "重点项") -> str:
+    """共检查X项，其中重点项X项、一般项X项… as printed on the record (equipment: 严重事故隐患项)."""
     t = evaluation.tally
-    text = f"共检查 {t.checked} 项，其中重点项 {t.key_checked} 项、一般项 {t.general_checked} 项；不适用 {t.not_applicable} 项。"
+    text = f"共检查 {t.checked} 项，其中{key_label} {t.key_checked} 项、一般项 {t.general_checked} 项；不适用 {t.not_applicable} 项。"
     if t.failed:
-        key = f"重点项 {len(t.key_failed)} 项（{'、'.join(t.key_failed)}）" if t.key_failed else "重点项 0 项"
+        key = (
+            f"{key_label} {len(t.key_failed)} 项（{'、'.join(t.key_failed)}）"
+            if t.key_failed
+            else f"{key_label} 0 项"
+        )
         general = (
             f"一般项 {len(t.general_failed)} 项（{'、'.join(t.general_failed)}）"
             if t.general_failed
@@ -94,7 +101,20 @@ class FinalizePanel(QScrollArea):
         self.handling_layout.addStretch(1)
         self.handling_group = QButtonGroup(self.handling_box)
         self.handling_group.buttonClicked.connect(lambda b: self.session.set_handling(b.property("handling")))
-        for widget in (self.verdict, self.tally, self.extra, self.handling_box):
+        self.fix_label = QLabel("当场整改情况（必填，打印在记录上）：", card)
+        self.fix = QPlainTextEdit(card)
+        self.fix.setTabChangesFocus(True)
+        self.fix.setFixedHeight(48)
+        self.fix.setAccessibleName("当场整改情况")
+        self.fix.setPlaceholderText(
+            "写明当场整改了什么、如何整改，例如：维保人员当场更换光幕，复测防夹保护有效"
+        )
+        self._fix_timer = QTimer(self)
+        self._fix_timer.setSingleShot(True)
+        self._fix_timer.setInterval(TYPING_SAVE_MS)
+        self._fix_timer.timeout.connect(self._save_fix)
+        self.fix.textChanged.connect(self._fix_timer.start)
+        for widget in (self.verdict, self.tally, self.extra, self.handling_box, self.fix_label, self.fix):
             layout.addWidget(widget)
         return card
 
@@ -164,8 +184,11 @@ class FinalizePanel(QScrollArea):
         session = self.session
         evaluation = session.evaluation()
         self.verdict.setText(f"检查结果：{evaluation.verdict.value}")
-        self.tally.setText(tally_text(evaluation))
+        equipment = session.checklist.family is Family.EQUIPMENT
+        self.tally.setText(tally_text(evaluation, "严重事故隐患项" if equipment else "重点项"))
         extra = [f"整改要求 {len(session.record.orders)} 条"]
+        if evaluation.rule is not None:
+            extra.insert(0, f"判定规则：{evaluation.rule.name}（{evaluation.rule.describe()}）")
         if evaluation.grade is not None:
             grade = evaluation.grade
             score = f"{grade.score:.1f} 分，" if grade.score is not None else ""
@@ -173,6 +196,7 @@ class FinalizePanel(QScrollArea):
             extra.append(f"量化分级动态评定：{score}{grade.grade.value}{reason}")
         self.extra.setText("；".join(extra))
         self._show_handlings(evaluation)
+        self._show_fix(evaluation)
         if not self.findings.hasFocus():
             self.findings.blockSignals(True)
             self.findings.setPlainText(session.record.other_findings)
@@ -183,10 +207,18 @@ class FinalizePanel(QScrollArea):
         else:
             self._show_final()
 
+    def chosen_handling(self, evaluation: Evaluation) -> str:
+        """The handling that finalizing will use: the one chosen if it fits the verdict, else the default."""
+        handling = self.session.record.handling
+        if handling in evaluation.handlings:
+            return handling
+        return evaluation.default_handling.value if evaluation.default_handling is not None else ""
+
     def _show_handlings(self, evaluation: Evaluation) -> None:
-        """The handling line: plain text, or radio buttons when the verdict offers a choice."""
+        """The handling line: plain text, or radio buttons when the verdict offers several (the default
+        preselected; 不符合 has no default and must be chosen)."""
         record = self.session.record
-        choosing = self.session.editable and evaluation.needs_handling_choice
+        choosing = self.session.editable and evaluation.offers_choice
         options = tuple(h.value for h in evaluation.handlings) if choosing else ()
         if options != tuple(b.property("handling") for b in self._handling_buttons):
             for button in self._handling_buttons:  # rebuilt only when the options change
@@ -200,14 +232,36 @@ class FinalizePanel(QScrollArea):
                 self.handling_group.addButton(button)
                 self.handling_layout.insertWidget(self.handling_layout.count() - 1, button)
                 self._handling_buttons.append(button)
+        chosen = self.chosen_handling(evaluation)
         for button in self._handling_buttons:
-            button.setChecked(record.handling == button.property("handling"))
+            button.setChecked(chosen == button.property("handling"))
         if choosing:
-            self.handling_label.setText("处理措施（请选择）：")
+            must = evaluation.needs_handling_choice
+            self.handling_label.setText("处理措施（请选择）：" if must else "处理措施（可改选）：")
         elif self.session.editable:
             self.handling_label.setText(f"处理措施：{evaluation.handlings[0].value}")
         else:
             self.handling_label.setText(f"处理措施：{record.handling}")
+
+    def _show_fix(self, evaluation: Evaluation) -> None:
+        """The 当场整改情况 field: shown when the chosen handling needs it (or a finalized record has one)."""
+        record = self.session.record
+        if self.session.editable:
+            chosen = self.chosen_handling(evaluation)
+            needed = bool(chosen) and Handling(chosen).needs_on_spot_record
+        else:
+            needed = bool(record.on_spot_fix)
+        self.fix_label.setVisible(needed)
+        self.fix.setVisible(needed)
+        self.fix.setReadOnly(not self.session.editable)
+        if not self.fix.hasFocus() and not self._fix_timer.isActive():  # never wipe unsaved typing
+            self.fix.blockSignals(True)
+            self.fix.setPlainText(record.on_spot_fix)
+            self.fix.blockSignals(False)
+
+    def _save_fix(self) -> None:
+        if self.session.editable and self.session.set_details(on_spot_fix=self.fix.toPlainText()):
+            self._show_missing(self.session.missing())
 
     def _show_missing(self, problems: list[str]) -> None:
         self.missing_list.clear()
@@ -271,6 +325,9 @@ class FinalizePanel(QScrollArea):
     def _ask(self) -> None:
         self._findings_timer.stop()
         self._save_findings()
+        if self._fix_timer.isActive():
+            self._fix_timer.stop()
+            self._save_fix()
         if self.session.missing():
             self.refresh()
             return
@@ -278,10 +335,8 @@ class FinalizePanel(QScrollArea):
 
     def confirm(self) -> bool:
         """Finalize with the chosen handling (or the only one the verdict allows)."""
-        handling = self.session.record.handling or None
         evaluation = self.session.evaluation()
-        if not evaluation.needs_handling_choice:
-            handling = evaluation.handlings[0].value
+        handling = self.chosen_handling(evaluation) or None
         done = self.session.finalize(handling)
         self._confirming(False)
         self.refresh()

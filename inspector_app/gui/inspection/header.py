@@ -17,12 +17,13 @@ from inspector_app.core.records import Inspection
 ERROR_SHOW_MS = 15000
 
 
-def verdict_text(evaluation: Evaluation, unanswered: int) -> str:
-    """'预判结果：基本符合 · 不符合 2 项（重点 0 项）· 量化评分 8.5 良好' style preview text."""
+def verdict_text(evaluation: Evaluation, unanswered: int, key_short: str = "重点") -> str:
+    """'预判结果：基本符合 · 不符合 2 项（重点 0 项）· 量化评分 8.5 良好' style preview text (equipment records
+    say 严重隐患 instead of 重点)."""
     tally = evaluation.tally
     parts = [f"预判结果：{evaluation.verdict.value}"]
     if tally.failed:
-        parts.append(f"不符合 {len(tally.failed)} 项（重点 {len(tally.key_failed)} 项）")
+        parts.append(f"不符合 {len(tally.failed)} 项（{key_short} {len(tally.key_failed)} 项）")
     if evaluation.grade is not None:
         grade = evaluation.grade
         score = f"{grade.score:.1f} 分 " if grade.score is not None else ""

@@ -1,4 +1,5 @@
-"""One checklist item as a card: code, ★ 重点 mark, text, 检查方法, 依据, the answer input, and — when the
+"""One checklist item as a card: code, ★ 重点 (or ★☆ 本地重点) mark, text, 检查方法, 依据, a 参照 note when the
+item has one (other provinces' rules — shown as a note, never as the basis), the answer input, and — when the
 answer is 不符合 — the inline note field and photo strip the form requires (shown red until filled).
 
 Keys on a focused card: 1/2/3 (and Y/N) answer, ↑/↓ or K/J move, Enter edits the field or note, P adds photos.
@@ -39,6 +40,15 @@ from inspector_app.gui.inspection.answers import TYPING_SAVE_MS, AnswerControl, 
 from inspector_app.gui.inspection.photos import PhotoStrip, image_paths
 
 KEY_MARK = "★ 重点"
+KEY_MARK_LOCAL = "★☆ 本地重点"
+REFERENCE_LABEL = "参照（非本次检查依据）"
+
+
+def key_mark(item: Item) -> str:
+    """The mark under the code: official key items ★, local proposals ★☆ (they judge alike)."""
+    if not item.key:
+        return ""
+    return KEY_MARK_LOCAL if item.key_local else KEY_MARK
 
 
 def hide_keeping_focus(widget: QWidget, fallback: QWidget | None = None) -> None:
@@ -65,10 +75,11 @@ def repolish(widget: QWidget) -> None:
 
 
 def info_text(item: Item) -> str:
-    """检查方法 and 依据 lines under the item text."""
+    """检查方法, 依据 and (if any) 参照 lines under the item text; never a 待核实 placeholder."""
     lines = [f"检查方法：{item.guidance}"] if item.guidance else []
-    inferred = "（待核实）" if getattr(item, "inferred", False) else ""
-    lines.append(f"依据：{item.basis}{inferred}")
+    lines.append(f"依据：{item.printed_basis}")
+    if item.reference_note:
+        lines.append(f"{REFERENCE_LABEL}：{item.reference_note}")
     return "\n".join(lines)
 
 
@@ -85,6 +96,8 @@ class ItemText(QWidget):
         super().__init__(parent)
         self._code = item.code
         self._key = item.key
+        self._mark = key_mark(item)
+        self._local = item.key_local
         self._text = item.text
         self._info = info_text(item)
         self._heights: dict[int, int] = {}  # width → height: layouts ask the same widths again and again
@@ -94,7 +107,8 @@ class ItemText(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.setAccessibleName(f"{item.code}{'（重点项）' if item.key else ''} {item.text}")
+        kind = ("（本地建议重点项）" if item.key_local else "（重点项）") if item.key else ""
+        self.setAccessibleName(f"{item.code}{kind} {item.text}")
         self.setAccessibleDescription(self._info)
 
     def _prepare(self) -> None:
@@ -107,7 +121,7 @@ class ItemText(QWidget):
         self._bold_font = QFont(self.font())
         self._bold_font.setBold(True)
         bold = QFontMetrics(self._bold_font)
-        marks = bold.horizontalAdvance(KEY_MARK) if self._key else 0
+        marks = bold.horizontalAdvance(self._mark) if self._key else 0
         self._code_column = max(bold.horizontalAdvance(self._code), marks) + 14
 
     def _blocks(self, width: int) -> tuple[QRect, QRect]:
@@ -157,8 +171,8 @@ class ItemText(QWidget):
         line = QFontMetrics(self._bold_font).height()
         painter.drawText(QRect(0, 0, text_rect.left(), line), 0, self._code)
         if self._key:
-            painter.setPen(QColor("#c62828"))
-            painter.drawText(QRect(0, line, text_rect.left(), line), 0, KEY_MARK)
+            painter.setPen(QColor("#b26a00" if self._local else "#c62828"))
+            painter.drawText(QRect(0, line, text_rect.left(), line), 0, self._mark)
         painter.setFont(self.font())
         painter.setPen(QColor("#1c2730"))
         painter.drawText(text_rect, flags, self._text)

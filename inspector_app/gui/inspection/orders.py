@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.checklist import Family, Item
 from inspector_app.core.records import FiveImplementations, RectificationOrder
-from inspector_app.gui.inspection.items import KEY_MARK, hide_keeping_focus
+from inspector_app.gui.inspection.items import hide_keeping_focus, key_mark
 from inspector_app.gui.inspection.page_body import page_body
 from inspector_app.gui.inspection.record_session import RecordSession
 
@@ -110,7 +110,7 @@ class OrderCard(QFrame):
         self.setObjectName("panelCard")
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # takes the focus when its form is put away
         layout = QVBoxLayout(self)
-        mark = f"　{KEY_MARK}" if item.key else ""
+        mark = f"　{key_mark(item)}" if item.key else ""
         title = QLabel(f"<b>{item.code}</b>{mark}　{item.text}", self)
         title.setWordWrap(True)
         layout.addWidget(title)

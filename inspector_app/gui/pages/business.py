@@ -180,9 +180,18 @@ class BusinessView(QWidget):
         for n, (title, value) in enumerate(fields):
             row, col = divmod(n, 3)
             self._detail_row(row + 1, col * 2, title, value)
+        if b.kind is BusinessKind.SMALL_CATERING:
+            self._detail_row(len(fields) // 3 + 2, 0, "量化分级年度等级", self._annual_grade(b), span=5)
         self.details.setColumnStretch(1, 1)
         self.details.setColumnStretch(3, 1)
         self.details.setColumnStretch(5, 1)
+
+    def _annual_grade(self, b: Business) -> str:
+        """餐饮服务食品安全量化分级年度等级 (A/B/C over the past 12 months), computed from the visits."""
+        try:
+            return str(self.services.grading.catering_annual_grade(b.uscc).text)
+        except InspectorError as exc:
+            return f"无法计算：{exc}"
 
     def _detail_row(self, row: int, col: int, title: str, value: str, span: int = 1) -> None:
         name = QLabel(f"{title}：")

@@ -60,3 +60,35 @@ def test_forms_validate_on_a_folder_without_forms_says_nothing_was_checked(tmp_p
 def test_forms_validate_on_the_shipped_forms_still_says_all_valid():
     result = CliRunner().invoke(cli, ["forms", "validate"])
     assert result.exit_code == 0 and "全部检查表有效" in result.output
+
+
+def test_forms_citations_json_lists_each_citation_once_with_its_status_and_counts():
+    result = CliRunner().invoke(cli, ["forms", "citations", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    counts, rows = data["counts"], data["citations"]
+    assert counts["citations"] == len(rows) == counts["checked"] + counts["not_held"]
+    assert counts["failed"] == 0 and counts["unverified"] > 0
+    shared = next(r for r in rows if r["item"] == "SP01" and r["law"] == "食品安全法")
+    assert set(shared["forms"]) == {"food.retail", "food.small_catering", "food.stall", "food.workshop"}
+    assert {r["status"] for r in rows} == {"已核对原文", "已核实", "待核实"}
+
+
+def test_forms_citations_filters_by_status_and_form_and_ends_with_the_counts():
+    result = CliRunner().invoke(cli, ["forms", "citations", "--status", "待核实", "--form", "food.stall"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert lines and all("\t待核实\t" in line and "food.stall" in line for line in lines)
+    assert any("《湖北省食品安全条例》" in line for line in lines)
+    assert "已核对原文" in result.stderr and "待核实" in result.stderr
+
+
+def test_forms_show_prints_local_stars_and_reference_notes_apart_from_the_basis():
+    result = CliRunner().invoke(cli, ["forms", "show", "food.stall"])
+    assert result.exit_code == 0, result.output
+    assert "★☆SP01" in result.stdout and "★ SP04" in result.stdout
+    assert (
+        "参照（非依据）：《浙江省食品小作坊小餐饮店小食杂店和食品摊贩管理规定》第八条、第九条"
+        in result.stdout
+    )
+    assert "待核实" not in result.stdout

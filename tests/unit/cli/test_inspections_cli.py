@@ -93,6 +93,12 @@ def test_show_json_gives_answers_with_printed_results_verdict_and_a_verifiable_h
         record = json.loads(run(home, "inspections", "show", row["id"], "--json").stdout)
         assert record["verdict"] == row["verdict"] and record["hash"] == row["hash"]
         assert record["hash_verified"] is True
+        assert record["verdict_rule"] in (
+            "food_sales_count",
+            "food_pass_rate",
+            "cosmetics_key_tiers",
+            "equipment_hazard",
+        )
         assert len(record["inspectors"]) >= 2 and record["business"]["uscc"] == row["uscc"]
         for answer in record["answers"]:
             assert {"code", "result", "note"} <= set(answer)

@@ -15,8 +15,9 @@ from inspector_app.core.verdicts import (
     GradeRules,
     Handling,
     Judged,
+    RuleKind,
     Verdict,
-    VerdictRules,
+    VerdictRule,
     allowed_handlings,
     cap_grade,
     catering_grade,
@@ -61,7 +62,9 @@ def test_not_applicable_items_do_not_count_even_when_key():
 
 def test_threshold_is_data():
     assert (
-        three_level_verdict(items(general_fail=3), VerdictRules(max_general_failures=2))
+        three_level_verdict(
+            items(general_fail=3), VerdictRule("strict", RuleKind.COUNT, max_general_failures=2)
+        )
         is Verdict.NONCOMPLIANT
     )
 
@@ -70,9 +73,9 @@ def test_threshold_is_data():
     ("verdict", "handlings"),
     [
         (Verdict.COMPLIANT, (Handling.PASS,)),
-        (Verdict.BASICALLY_COMPLIANT, (Handling.WRITTEN_RECTIFY,)),
-        (Verdict.NONCOMPLIANT, (Handling.RECTIFY, Handling.STOP_AND_INVESTIGATE)),
-        (Verdict.STOP_USE, (Handling.STOP_USE,)),
+        (Verdict.BASICALLY_COMPLIANT, (Handling.WRITTEN_RECTIFY, Handling.ON_SPOT, Handling.INVESTIGATE)),
+        (Verdict.NONCOMPLIANT, (Handling.RECTIFY, Handling.INVESTIGATE, Handling.STOP_AND_INVESTIGATE)),
+        (Verdict.STOP_USE, (Handling.STOP_USE, Handling.STOP_USE_FIXED)),
     ],
 )
 def test_handling_options_follow_the_verdict(verdict, handlings):
@@ -105,7 +108,7 @@ TODAY = date(2026, 11, 28)
         (items(general_fail=2, ok=8), Grade.GOOD, 8.0),
         (items(general_fail=3, ok=7), Grade.FAIR, 7.0),
         (items(general_fail=5, ok=5), Grade.UNRATED, 5.0),
-        (items(key_fail=2, ok=20), Grade.UNRATED, 9.1),
+        (items(key_fail=2, ok=20), Grade.UNRATED, 8.3),  # key items weigh 2 points
     ],
 )
 def test_catering_grade_table(judged, grade, score):
@@ -137,7 +140,7 @@ judged_lists = st.lists(st.tuples(st.booleans(), results), max_size=40).map(
 
 @given(judged_lists, st.booleans(), st.integers(min_value=0, max_value=12))
 def test_adding_a_failure_never_improves_the_verdict(judged, key, limit):
-    rules = VerdictRules(max_general_failures=limit)
+    rules = VerdictRule("t", RuleKind.COUNT, max_general_failures=limit)
     worse = [*judged, Judged("NEW", key, FAIL)]
     assert SEVERITY[three_level_verdict(worse, rules)] >= SEVERITY[three_level_verdict(judged, rules)]
     assert SEVERITY[equipment_outcome(worse)] >= SEVERITY[equipment_outcome(judged)]
@@ -191,3 +194,75 @@ def test_shipped_rules_cap_a_noncompliant_catering_visit_at_fair():
 
     rules = load_library().grade_rules
     assert rules.best_grade_by_verdict == {"基本符合": "良好", "不符合": "一般"}
+
+
+PASS_RATE = VerdictRule("food_pass_rate", RuleKind.PASS_RATE, max_key_failures=1, min_pass_rate=0.7)
+KEY_ONLY = VerdictRule("cosmetics", RuleKind.KEY_ONLY)
+
+
+@pytest.mark.parametrize(
+    ("key_fail", "general_fail", "ok", "expected"),
+    [
+        (0, 0, 10, Verdict.COMPLIANT),
+        (1, 0, 10, Verdict.BASICALLY_COMPLIANT),  # one key failure is allowed by the pass-rate rule
+        (2, 0, 10, Verdict.NONCOMPLIANT),
+        (0, 3, 7, Verdict.BASICALLY_COMPLIANT),  # 7 of 10 general items pass: 70 %
+        (0, 4, 6, Verdict.NONCOMPLIANT),  # 60 %
+        (1, 3, 7, Verdict.BASICALLY_COMPLIANT),
+    ],
+)
+def test_the_pass_rate_rule_allows_one_key_failure_and_needs_70_percent(key_fail, general_fail, ok, expected):
+    assert three_level_verdict(items(key_fail, general_fail, ok=ok), PASS_RATE) is expected
+
+
+def test_the_pass_rate_counts_general_items_only_and_ignores_not_applicable():
+    judged = items(general_fail=3, ok=7, na=20, key_ok=5)
+    assert tally(judged).general_pass_rate == 0.7
+    assert three_level_verdict(judged, PASS_RATE) is Verdict.BASICALLY_COMPLIANT
+
+
+@pytest.mark.parametrize(
+    ("key_fail", "general_fail", "expected"),
+    [(0, 0, Verdict.COMPLIANT), (0, 30, Verdict.BASICALLY_COMPLIANT), (1, 0, Verdict.NONCOMPLIANT)],
+)
+def test_the_cosmetics_rule_judges_by_key_tier_only_never_by_count(key_fail, general_fail, expected):
+    assert three_level_verdict(items(key_fail, general_fail), KEY_ONLY) is expected
+
+
+@given(judged_lists, st.booleans())
+def test_adding_a_failure_never_improves_the_verdict_under_any_rule(judged, key):
+    worse = [*judged, Judged("NEW", key, FAIL)]
+    for rule in (PASS_RATE, KEY_ONLY):
+        assert SEVERITY[three_level_verdict(worse, rule)] >= SEVERITY[three_level_verdict(judged, rule)]
+
+
+def test_every_rule_describes_itself_in_one_sentence():
+    assert "8项" in VerdictRule("c", RuleKind.COUNT).describe()
+    assert "70%" in PASS_RATE.describe() and "1项" in PASS_RATE.describe()
+    assert "不计项数" in KEY_ONLY.describe()
+    assert "立即停止使用" in VerdictRule("e", RuleKind.HAZARD).describe()
+
+
+def test_basically_compliant_defaults_to_written_rectification_and_noncompliant_has_no_default():
+    from inspector_app.core.verdicts import default_handling
+
+    assert default_handling(Verdict.BASICALLY_COMPLIANT) is Handling.WRITTEN_RECTIFY
+    assert default_handling(Verdict.NONCOMPLIANT) is None
+    assert default_handling(Verdict.STOP_USE) is Handling.STOP_USE  # 查封扣押 unless fixed on the spot
+
+
+def test_only_the_on_the_spot_handlings_need_a_record_of_what_was_fixed():
+    assert {h for h in Handling if h.needs_on_spot_record} == {Handling.ON_SPOT, Handling.STOP_USE_FIXED}
+    assert "不予查封、扣押" in Handling.STOP_USE_FIXED.value
+
+
+def test_points_default_to_the_weights_in_the_grade_rules():
+    heavy = GradeRules(key_weight=9.0, general_weight=1.0)
+    judged = [Judged("K", True, FAIL), Judged("G", False, OK)]
+    assert catering_grade(judged, heavy, today=TODAY).score == 1.0
+    assert (
+        catering_grade(
+            [Judged("K", True, FAIL, points=1.0), Judged("G", False, OK)], heavy, today=TODAY
+        ).score
+        == 5.0
+    )

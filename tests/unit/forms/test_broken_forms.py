@@ -70,4 +70,4 @@ def test_two_files_with_the_same_id_and_version_are_refused(tmp_path):
     shutil.copy(root / "food" / "stall.yaml", root / "food" / "stall_copy.yaml")
     with pytest.raises(FormError) as caught:
         load_library(root)
-    assert "food/stall_copy.yaml: id: 检查表 food.stall 第1版 与 food/stall.yaml 重复" in str(caught.value)
+    assert "food/stall_copy.yaml: id: 检查表 food.stall 第2版 与 food/stall.yaml 重复" in str(caught.value)

@@ -31,6 +31,7 @@ from inspector_app.reports.model import (
     PhotoBlock,
     SignatureBlock,
 )
+from inspector_app.version import app_version
 from tests.builders import make_checklist, make_draft, make_item
 
 RID = "0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -276,8 +277,14 @@ def test_hash_footer_qr_payload_and_creation_date(data):
     assert len(sha) == 64
     assert data.content_hash == sha
     assert data.footer == f"记录 SHA-256：{sha}"
+    assert data.app_version == app_version()
     assert data.qr_payload == f"inspector-record:v1;id={RID};sha256={sha}" == qr_payload(RID, sha)
     assert data.created_at == FINAL
+
+
+def test_the_report_carries_the_version_of_the_software_that_prints_it():
+    data = build_report(make_record(), make_checklist(), app_version="2.3.0rc1")
+    assert data.app_version == "2.3.0rc1"
 
 
 def test_a_correction_names_its_version_and_predecessor(checklist):

@@ -112,6 +112,7 @@ def test_a_long_checklist_spans_several_pages_each_numbered_with_document_number
         assert f"第{number}页共{total}页" in text
         assert f"文书编号：{data.document_no}" in text
         assert data.content_hash in text
+        assert f"软件版本：{data.app_version}" in text
 
 
 def test_items_table_header_is_repeated_on_every_page_it_spans(page_texts):

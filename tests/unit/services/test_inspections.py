@@ -429,3 +429,81 @@ def test_a_draft_reopens_exactly_as_left_after_the_process_dies(home, clock, ser
         "K1": ("不符合", "无健康证"),
         "G3": ("3", ""),
     }
+
+
+# -- verdict rule, handlings and the on-the-spot path --------------------------------------------------------
+
+
+def start_elevator(svc):
+    return start(svc, uscc=UNIT_USCC, form_id="equipment.test_elevator", equipment_code=ELEVATOR)
+
+
+def test_a_major_hazard_defaults_to_stop_use_with_seizure_and_records_the_rule(svc):
+    record = start_elevator(svc)
+    fill(svc, record.id, ALL_OK | {"K1": "不符合"}, {"K1": "光幕失效"})
+    sign_all(svc, record.id)
+    sealed = svc.finalize(INSPECTOR, record.id)
+    assert (sealed.verdict, sealed.handling, sealed.verdict_rule) == (
+        "立即停止使用",
+        "责令立即停止使用，依法查封扣押",
+        "equipment_hazard",
+    )
+    assert sealed.on_spot_fix == "" and content_hash(sealed) == sealed.content_hash
+
+
+def test_a_hazard_fixed_on_the_spot_is_recorded_and_waives_the_seizure(svc, store):
+    record = start_elevator(svc)
+    fill(svc, record.id, ALL_OK | {"K1": "不符合"}, {"K1": "光幕失效"})
+    sign_all(svc, record.id)
+    svc.set_handling(INSPECTOR, record.id, Handling.STOP_USE_FIXED)
+    assert svc.missing(record.id) == [
+        "处理措施为“责令立即停止使用；当场整改完毕，依法不予查封、扣押”，须记录当场整改情况（整改了什么、如何整改）"
+    ]
+    svc.set_details(INSPECTOR, record.id, on_spot_fix="维保单位到场更换光幕，复测门防夹保护有效")
+    sealed = svc.finalize(INSPECTOR, record.id)
+    assert sealed.handling == Handling.STOP_USE_FIXED.value
+    assert sealed.on_spot_fix == "维保单位到场更换光幕，复测门防夹保护有效"
+    stored = svc.get(record.id)
+    assert stored.on_spot_fix == sealed.on_spot_fix and content_hash(stored) == stored.content_hash
+    canonical = json.loads(
+        store.db.execute("SELECT canonical_json FROM inspections WHERE id = ?", [record.id]).fetchone()[0]
+    )
+    assert canonical["on_spot_fix"] == sealed.on_spot_fix and canonical["verdict_rule"] == "equipment_hazard"
+    with pytest.raises(Exception, match="已定稿"):
+        store.db.execute("UPDATE inspections SET on_spot_fix = 'x' WHERE id = ?", [record.id])
+
+
+def test_a_general_item_affecting_food_safety_may_be_investigated(svc):
+    record = ready(svc, ALL_OK | {"G1": "不符合"}, {"G1": "冷藏柜温度12℃"})
+    sealed = svc.finalize(INSPECTOR, record.id, handling=Handling.INVESTIGATE)
+    assert (sealed.verdict, sealed.handling) == ("基本符合", "依法调查处理")
+
+
+def test_an_on_the_spot_note_typed_for_a_handling_not_chosen_is_not_kept(svc):
+    record = ready(svc, ALL_OK | {"G1": "不符合"}, {"G1": "地面湿滑"})
+    svc.set_details(INSPECTOR, record.id, on_spot_fix="当场清理")
+    sealed = svc.finalize(INSPECTOR, record.id)
+    assert (sealed.handling, sealed.on_spot_fix) == ("书面限期整改", "")
+    assert sealed.verdict_rule == "legacy_three_level"  # the test checklist names no rule: version-1 rule
+
+
+# -- 量化分级 annual grade -----------------------------------------------------------------------------------
+
+
+def test_the_annual_grade_comes_from_the_scored_visits_and_counts_a_corrected_record_once(home, clock, store):
+    services = Services(home, clock, make_library(make_checklist(grading="catering")), store=store)
+    svc = services.inspections
+    first = ready(svc)  # 10.0
+    svc.finalize(INSPECTOR, first.id)
+    clock.advance(days=30)
+    second = ready(svc, ALL_OK | {"G1": "不符合", "G2": "否"}, {"G1": "油污", "G2": "未公示"})
+    svc.finalize(INSPECTOR, second.id)
+    corrected = svc.new_version(INSPECTOR, second.id)
+    fill(svc, corrected.id)  # the correction finds everything in order after all: 10.0
+    sign_all(svc, corrected.id)
+    svc.finalize(INSPECTOR, corrected.id)
+    grade = services.grading.catering_annual_grade(USCC_A)
+    assert [v.score for v in grade.visits] == [10.0, 10.0]
+    assert grade.level == "A" and grade.mean_score == 10.0
+    assert services.grading.catering_annual_grade(USCC_A, today=T0.date().replace(year=2028)).level == ""
+    services.close()

@@ -46,7 +46,7 @@ def failing_record(services, uscc) -> str:
     inspections.attach_photo(ZHANG, record.id, item.code, make_photo(3, (600, 800)))
     inspections.add_order(ZHANG, record.id, item.code, "立即整改并报送照片", date(2026, 3, 9))
     sign_all(services, ZHANG, record.id)
-    return inspections.finalize(ZHANG, record.id, "限期整改").id
+    return inspections.finalize(ZHANG, record.id, "依法调查处理").id
 
 
 def test_render_prints_the_stored_record_with_its_hash(services, uscc):
@@ -75,7 +75,7 @@ def test_review_decisions_do_not_change_the_printed_record(services, store, uscc
 def test_failed_item_photo_order_and_note_reach_the_pdf(services, uscc):
     record_id = failing_record(services, uscc)
     data = services.reports.data(record_id)
-    assert data.verdict == "不符合"
+    assert data.verdict == "基本符合"  # one key failure: the catering pass-rate rule allows it
     [photo] = data.photos
     assert photo.width and photo.height  # metadata came from the attachment store
     [order] = data.orders
@@ -145,3 +145,27 @@ def test_file_names_are_safe():
     assert file_name("JMDB-2026-000001", "x") == "JMDB-2026-000001.pdf"
     assert file_name("a/b:c", "x") == "a_b_c.pdf"
     assert file_name("", "rec-id") == "rec-id.pdf"
+
+
+def test_a_draft_started_on_version_1_is_finished_judged_and_printed_on_version_1(services, store, uscc):
+    """A laptop updated while a visit was open: the draft keeps its checklist version and its rule."""
+    from dataclasses import replace as copy_with
+
+    inspections = services.inspections
+    started = inspections.start(ZHANG, uscc, "food.small_catering", crew(ZHANG, LI), "日常检查", "店内")
+    draft = copy_with(inspections.get(started.id), id=started.id + "-v1", form_version=1)
+    store.inspections.create(draft, family="food")  # as the previous version of the app stored it
+    answer_all(services, ZHANG, draft.id)
+    inspections.answer(ZHANG, draft.id, "CY11", "不符合", "冷食工具混用")  # a key item in version 1 only
+    inspections.attach_photo(ZHANG, draft.id, "CY11", make_photo(2, (400, 300)))
+    sign_all(services, ZHANG, draft.id)
+    sealed = inspections.finalize(ZHANG, draft.id, "限期整改")
+    assert (sealed.form_version, sealed.verdict, sealed.verdict_rule) == (1, "不符合", "legacy_three_level")
+    data = services.reports.data(sealed.id)
+    assert data.form_title.endswith("（food.small_catering 第 1 版）")
+    assert {r.code for r in data.rows} >= {"CY11"} and "SP17" not in {r.code for r in data.rows}
+    assert (
+        data.rule_text == "第1版检查表判定规则：重点项无不符合且一般项不符合不超过8项为基本符合，否则为不符合"
+    )
+    text = text_of(services.reports.render(sealed.id))
+    assert "待核实" not in text and "参照" not in text
