@@ -58,7 +58,7 @@ def _open(source: str | Path | bytes, what: str, fit: int) -> Image.Image:
             raise ValidationError(f"{what}文件不存在：{source}") from exc
     try:
         with warnings.catch_warnings():  # our own limit below replaces Pillow's bomb warning
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore")  # (and a damaged header's warnings end in an error or not at all)
             image = Image.open(io.BytesIO(raw))  # reads the header only
     except Image.DecompressionBombError as exc:  # beyond even Pillow's limit; it names the pixel count
         pixels = int(match.group(1)) if (match := re.search(r"\((\d+) pixels\)", str(exc))) else 0
@@ -72,8 +72,8 @@ def _open(source: str | Path | bytes, what: str, fit: int) -> Image.Image:
     try:
         if image.format == "JPEG":
             image.draft("RGB", (fit, fit))  # decode at 1/2, 1/4 or 1/8 scale, never below ``fit``
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with warnings.catch_warnings():  # (bomb: checked above; "truncated file": a damaged image decodes
+            warnings.simplefilter("ignore")  # as far as it goes, as a viewer would show it)
             image.load()
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationError(f"无法读取{what}：图片文件不完整或已损坏") from exc
@@ -82,7 +82,10 @@ def _open(source: str | Path | bytes, what: str, fit: int) -> Image.Image:
 
 def prepare_photo(source: str | Path | bytes, max_side: int = MAX_PHOTO_SIDE) -> PreparedImage:
     """JPEG bytes with EXIF orientation applied, metadata stripped and the long side ≤ ``max_side``."""
-    image = ImageOps.exif_transpose(_open(source, "照片", max_side))
+    opened = _open(source, "照片", max_side)
+    with warnings.catch_warnings():  # a damaged EXIF block is dropped anyway
+        warnings.simplefilter("ignore")
+        image = ImageOps.exif_transpose(opened)
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
