@@ -83,8 +83,10 @@ class Store:
             yield
 
     def check_integrity(self) -> None:
-        """Full integrity check of the database file (slow on big files; on demand, not at start)."""
+        """Full integrity check of the database file (slow on big files; on demand, not at start), and a
+        search of every attachment folder for leftovers of killed writes."""
         check_integrity(self.db)
+        clean_leftovers(self.home, everywhere=True)
 
     def close(self) -> None:
         self.db.conn.close()

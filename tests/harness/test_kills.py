@@ -126,7 +126,7 @@ class Checker:
                 services.inspections.attachment_bytes(sha)  # present and matching its hash, else raises
         removed = clean_leftovers(self.home, min_age_s=0)  # the killed writer holds no lock any more
         record("partial files left by kills and removed", len(removed))
-        assert not list(self.home.attachments_dir.glob("*/.partial-*"))
+        assert not [p for p in self.home.attachments_dir.rglob("*") if p.name.startswith(".partial-")]
         return sum(1 for line in lines if line[0] == "PHOTO")
 
     def _import(self, services: Services, lines: list[list[str]]) -> int:

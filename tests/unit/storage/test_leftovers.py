@@ -27,7 +27,7 @@ def _leftover(folder, name: str, age_s: float):
 def test_old_partial_files_are_removed_when_the_home_is_opened(tmp_path):
     home = DataHome(tmp_path / "home")
     Store(home).close()
-    killed = _leftover(home.attachments_dir / "ab", ".partial-killed.tmp", age_s=3600)
+    killed = _leftover(home.attachments_dir / ".incoming", ".partial-killed.tmp", age_s=3600)
     pdf = _leftover(home.reports_dir, ".partial-0123abcd.pdf", age_s=3600)
     photo = _leftover(home.attachments_dir / "ab", "ab" + "0" * 62, age_s=3600)  # a real attachment: kept
     Store(home).close()
@@ -35,11 +35,23 @@ def test_old_partial_files_are_removed_when_the_home_is_opened(tmp_path):
     assert photo.exists()
 
 
+def test_leftovers_of_older_versions_beside_the_photos_go_with_the_full_check(tmp_path):
+    home = DataHome(tmp_path / "home")
+    Store(home).close()
+    old = _leftover(home.attachments_dir / "ab", ".partial-old.tmp", age_s=3600)
+    Store(home).close()
+    assert old.exists()  # every open looks only in .incoming/ (cheap with thousands of photos)
+    store = Store(home)
+    store.check_integrity()  # what `inspector init` runs
+    store.close()
+    assert not old.exists()
+
+
 def test_a_partial_file_being_written_or_just_created_is_kept(tmp_path):
     home = DataHome(tmp_path / "home")
     Store(home).close()
-    fresh = _leftover(home.attachments_dir / "cd", ".partial-fresh.tmp", age_s=0)
-    busy = _leftover(home.attachments_dir / "cd", ".partial-busy.tmp", age_s=3600)
+    fresh = _leftover(home.attachments_dir / ".incoming", ".partial-fresh.tmp", age_s=0)
+    busy = _leftover(home.attachments_dir / ".incoming", ".partial-busy.tmp", age_s=3600)
     fd = os.open(busy, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # as a writer in another process holds it
