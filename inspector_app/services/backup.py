@@ -48,6 +48,7 @@ from inspector_app.storage.backup import (
     swap_in,
 )
 from inspector_app.storage.db import NO_SPACE_ERRNOS, disk_full
+from inspector_app.storage.files import fsync_dir
 from inspector_app.storage.store import Store
 
 if TYPE_CHECKING:
@@ -209,12 +210,7 @@ def _add_attachment(archive: zipfile.ZipFile, home: DataHome, sha: str) -> int:
 
 def _durable_rename(partial: Path, target: Path) -> None:
     os.replace(partial, target)
-    if os.name == "posix":
-        fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    fsync_dir(target.parent)
 
 
 # -- reading and restoring -------------------------------------------------------------------------------

@@ -20,23 +20,13 @@ from inspector_app.core.clock import SystemClock, utc_iso
 from inspector_app.core.errors import NotFound
 from inspector_app.core.records import Attachment
 from inspector_app.storage.db import NO_SPACE_ERRNOS, StorageError, disk_full
+from inspector_app.storage.files import fsync_dir
 from inspector_app.storage.leftovers import hold_write_lock
 
 _COLUMNS = "sha256, kind, mime, size, width, height, caption"
 #: Where files are written before their rename into ``ab/<sha256>``: one small folder to look in for the
 #: leftovers of killed writes (same file system, so the rename stays atomic).
 INCOMING = ".incoming"
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Persist a rename (POSIX); Windows cannot open folders and commits renames with the file system."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_file_atomically(path: Path, data: bytes, incoming: Path) -> None:
@@ -54,7 +44,7 @@ def _write_file_atomically(path: Path, data: bytes, incoming: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 class AttachmentStore:

@@ -29,6 +29,7 @@ import sqlite_utils
 
 from inspector_app.paths import DataHome
 from inspector_app.storage.db import StorageError, connect
+from inspector_app.storage.files import fsync_dir
 
 RESTORE_MARKER = ".restore-in-progress.json"
 _SIDECARS = ("-wal", "-shm", "-journal")
@@ -94,16 +95,6 @@ def exclusive_use(db_path: Path) -> Iterator[None]:
         conn.close()
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _items(home: DataHome, home_files: Sequence[str]) -> list[str]:
     """Names (relative to the home) that a restore replaces."""
     db = home.db_path.name
@@ -123,7 +114,7 @@ def swap_in(home: DataHome, stage: Path, keep: Path, home_files: Sequence[str]) 
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temp, marker)
-    _fsync_dir(home.root)
+    fsync_dir(home.root)
     _complete(home.root, plan)
 
 
@@ -138,10 +129,10 @@ def _complete(root: Path, plan: dict[str, object]) -> None:
             os.replace(current, kept)  # what is replaced is kept, never deleted
         if staged.exists():
             os.replace(staged, current)
-    _fsync_dir(keep)
-    _fsync_dir(root)
+    fsync_dir(keep)
+    fsync_dir(root)
     (root / RESTORE_MARKER).unlink()
-    _fsync_dir(root)
+    fsync_dir(root)
     shutil.rmtree(stage, ignore_errors=True)
     with contextlib.suppress(OSError):
         keep.rmdir()  # nothing was there to replace (a fresh home)
