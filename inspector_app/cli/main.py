@@ -6,6 +6,7 @@ import click
 
 from inspector_app.cli import (
     accounts_cmd,
+    backup_cmd,
     demo_cmd,
     forms_cmd,
     home_cmd,
@@ -14,6 +15,7 @@ from inspector_app.cli import (
     publish_cmd,
     registry_cmd,
     report_cmd,
+    verify_cmd,
 )
 from inspector_app.cli.common import CliContext
 from inspector_app.version import app_version
@@ -28,6 +30,8 @@ COMMANDS: list[click.Command] = [
     *inspections_cmd.commands,
     *report_cmd.commands,
     *publish_cmd.commands,
+    *verify_cmd.commands,
+    *backup_cmd.commands,
     *planning_cmd.commands,
 ]
 

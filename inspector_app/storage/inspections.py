@@ -210,7 +210,8 @@ class InspectionRepository:
         transaction, so what is stored is exactly what was hashed. Open follow-ups of the version this one
         corrects are replaced by this version's.
         """
-        self.db.conn.execute("PRAGMA synchronous = FULL")
+        if not self.db.conn.in_transaction:  # (inside one, e.g. the demo's, SQLite refuses the pragma)
+            self.db.conn.execute("PRAGMA synchronous = FULL")
         with translated_errors(), transaction(self.db.conn):
             cursor = self.db.conn.execute(
                 rows.FINALIZE, rows.finalize_params(record, canonical_json, content_hash)
