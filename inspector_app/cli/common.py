@@ -69,7 +69,9 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.stderr.close()
             sys.exit(0)
         except OSError as exc:
-            fail(f"文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）")
+            from inspector_app.services.errors import os_error_message
+
+            fail(os_error_message(exc))
 
     return wrapper
 

@@ -11,7 +11,7 @@ import click
 
 from inspector_app.cli.common import emit_json, emit_table, friendly, json_option
 from inspector_app.core.checklist import Checklist, Item
-from inspector_app.forms.library import load_library, validate_paths
+from inspector_app.forms.library import count_checklists, load_library, validate_paths
 
 
 def checklist_summary(checklist: Checklist) -> dict[str, Any]:
@@ -93,7 +93,15 @@ def validate_forms(paths: tuple[Path, ...]) -> None:
     """校验检查表文件（默认校验全部随附的检查表）；有错误时逐条列出并以 1 退出。"""
     from inspector_app.paths import FORMS_DIR
 
-    problems = validate_paths(list(paths) or [FORMS_DIR])
+    targets = list(paths) or [FORMS_DIR]
+    problems = validate_paths(targets)
+    if not problems and count_checklists(targets) == 0:
+        click.echo(
+            "没有找到任何检查表文件，未做任何检查。检查表应放在目录下按类别分的子目录中"
+            "（如 food/xxx.yaml），请检查路径。",
+            err=True,
+        )
+        sys.exit(1)
     for problem in problems:
         click.echo(str(problem))
     if problems:

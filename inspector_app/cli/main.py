@@ -6,6 +6,7 @@ import click
 
 from inspector_app.cli import (
     accounts_cmd,
+    backup_cmd,
     demo_cmd,
     forms_cmd,
     home_cmd,
@@ -15,6 +16,7 @@ from inspector_app.cli import (
     registry_cmd,
     report_cmd,
     sync_cmd,
+    verify_cmd,
 )
 from inspector_app.cli.common import CliContext
 from inspector_app.version import app_version
@@ -29,6 +31,8 @@ COMMANDS: list[click.Command] = [
     *inspections_cmd.commands,
     *report_cmd.commands,
     *publish_cmd.commands,
+    *verify_cmd.commands,
+    *backup_cmd.commands,
     *planning_cmd.commands,
     *sync_cmd.commands,
 ]

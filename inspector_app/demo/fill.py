@@ -21,7 +21,7 @@ from inspector_app.core.records import FiveImplementations, Inspection, Inspecto
 from inspector_app.core.registry import Business, BusinessKind, Equipment, EquipmentType
 from inspector_app.core.summaries import InspectionQuery
 from inspector_app.demo import scenarios as plan
-from inspector_app.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
+from inspector_app.demo.accounts import DEMO_ACCOUNTS, ensure_demo_accounts, is_demo_home
 from inspector_app.demo.fake_registry import generate_businesses, generate_equipment
 
 if TYPE_CHECKING:
@@ -194,7 +194,15 @@ def _run_scenario(services: Services, picker: _Picker, actors: list[User], n: in
 def fill_demo(
     services: Services, businesses: int = DEFAULT_BUSINESSES, today: date | None = None
 ) -> DemoSummary:
-    """Write the demo registry and (once per data home) the demo inspections; returns what happened."""
+    """Write the demo registry and (once per data home) the demo inspections; returns what happened.
+
+    All or nothing: a failure half-way (a full disk) leaves the data home as it was.
+    """
+    with services.all_or_nothing("演示数据写入"):
+        return _fill(services, businesses, today)
+
+
+def _fill(services: Services, businesses: int, today: date | None) -> DemoSummary:
     summary = DemoSummary()
     generated = _write_registry(services, businesses, summary)
     actors = _demo_actors(services)
@@ -224,9 +232,21 @@ def prepare_demo_home(services: Services, businesses: int = DEFAULT_BUSINESSES) 
     """On an empty data home: the demo accounts, then the demo data (``inspector-app --demo``).
 
     Returns None and changes nothing on a home that holds anything (accounts, businesses or records): demo
-    accounts with a published password must never be added to a real data home.
+    accounts with a published password must never be added to a real data home. A home holding only the
+    demo accounts (an earlier fill failed half-way and was rolled back) is filled again.
     """
-    if not services.is_empty():
+    if not (services.is_empty() or _demo_unfinished(services)):
         return None
-    ensure_demo_accounts(services)  # first, so the demo drafts belong to the demo inspectors
+    # Accounts first, so the demo drafts belong to the demo inspectors. They are committed on their own
+    # (their password hashes are made on parallel threads, which cannot join one transaction).
+    ensure_demo_accounts(services)
     return fill_demo(services, businesses)
+
+
+def _demo_unfinished(services: Services) -> bool:
+    """Only the demo accounts: an earlier demo fill failed (e.g. a full disk) and wrote nothing else."""
+    return (
+        is_demo_home(services)
+        and not services.registry.count()
+        and not services.inspections.list(InspectionQuery(limit=1))
+    )

@@ -279,3 +279,14 @@ def validate_paths(paths: Iterable[Path], default_root: Path = FORMS_DIR) -> lis
             shared_parts = _load_parts(root, [], laws)
         problems.extend(check_file(path, shared_parts, path.name, laws)[1])
     return problems
+
+
+def count_checklists(paths: Iterable[Path]) -> int:
+    """How many checklist files :func:`validate_paths` would check in ``paths`` (0: nothing to check)."""
+    count = 0
+    for path in paths:
+        if path.is_dir():
+            count += len(_checklist_files(path))
+        elif path.exists():
+            count += 1
+    return count

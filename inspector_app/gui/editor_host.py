@@ -3,6 +3,10 @@
 The editor is shown as a page of the window's stack (key ``"editor"``, not in the navigation) with a back
 button returning to the page it was opened from. Imported on first use only, so start-up never loads the
 editor, the forms or Pillow.
+
+The page owns the :class:`~inspector_app.gui.inspection.autosave.AutosaveQueue` its editors write through,
+so answers still waiting for a busy database keep being retried after their record is closed; the window
+asks (:meth:`EditorPage.may_leave`) before logging out or quitting while any still wait.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout
 
 from inspector_app.core.accounts import User
 from inspector_app.core.errors import InspectorError
+from inspector_app.gui.inspection.autosave import AutosaveQueue
 from inspector_app.gui.pages.widgets import hint_label
 
 if TYPE_CHECKING:
@@ -41,6 +46,10 @@ class EditorPage(QWidget):
         self.services = services
         self.user = user
         self.editor: QWidget | None = None
+        self.autosave = AutosaveQueue(self)
+        self.autosave.waiting.connect(self._autosave_waiting)
+        #: Asked (with the waiting message) whether to drop unsaved changes; tests replace it.
+        self.ask_discard = self._ask_discard
         back = QPushButton("← 返回")
         back.setToolTip("返回上一页（Alt+←）")
         back.clicked.connect(self.back_requested)
@@ -61,7 +70,9 @@ class EditorPage(QWidget):
         from inspector_app.gui.inspection.editor import InspectionEditor
 
         self.close_record()
-        editor = InspectionEditor(self.services, self.user, record_id, self, read_only=read_only)
+        editor = InspectionEditor(
+            self.services, self.user, record_id, self, read_only=read_only, autosave=self.autosave
+        )
         editor.changed.connect(self.record_changed)
         editor.finalized.connect(self.record_finalized)
         editor.version_created.connect(lambda new_id: self.show_record(new_id))
@@ -80,6 +91,33 @@ class EditorPage(QWidget):
         self.editor.hide()
         self.editor.deleteLater()
         self.editor = None
+        self.autosave.flush()
+
+    def may_leave(self) -> bool:
+        """True (and the record closed) unless changes still wait for a busy database and the user chooses
+        to keep waiting (then the record stays open)."""
+        flush = getattr(self.editor, "flush", None)
+        if callable(flush):
+            flush()  # typed text still waiting for its debounce joins the queue
+        if not self.autosave.flush() and not self.ask_discard(self.autosave.message()):
+            return False
+        self.close_record()
+        return True
+
+    def _ask_discard(self, message: str) -> bool:
+        answer = QMessageBox.warning(
+            self,
+            "尚有修改未保存",
+            f"{message}\n\n选择“继续等待”留在程序中，数据库空闲后这些修改会自动保存；"
+            "选择“放弃修改”则这些修改不会保存。",
+            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Retry,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _autosave_waiting(self, message: str) -> None:
+        if self.editor is None:  # an open editor shows it in its header
+            self.status_message.emit(message or "等待中的修改已全部保存")
 
 
 def _editor_page(window: MainWindow) -> EditorPage:

@@ -305,16 +305,26 @@ class MainWindow(QMainWindow):
             self.show_status("密码已修改")
 
     def _logout(self) -> None:
+        if not self._may_leave():
+            return
         # hide(), not close(): closing the last window would quit the app before the login dialog shows.
         self.hide()
         self.logged_out.emit()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def _may_leave(self) -> bool:
+        """Close the open record (saving typed text); False if changes wait for a busy database and the
+        user chose to keep waiting."""
         editor = self._entries.get("editor")
         if editor is not None and editor.widget is not None:
-            close_record = getattr(editor.widget, "close_record", None)
-            if callable(close_record):
-                close_record()  # saves text still waiting for its debounce
+            may_leave = getattr(editor.widget, "may_leave", None)
+            if callable(may_leave):
+                return bool(may_leave())
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_leave():
+            event.ignore()
+            return
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()

@@ -48,7 +48,9 @@ def error_message(exc: BaseException) -> str:
     if isinstance(exc, InspectorError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）"
+        from inspector_app.services.errors import os_error_message
+
+        return os_error_message(exc)
     return f"内部错误：{type(exc).__name__}: {exc}。请重试；如果问题反复出现，请联系技术支持。"
 
 

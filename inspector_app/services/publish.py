@@ -3,7 +3,8 @@
 What is published is the result of a visit, never personal data: no phone numbers, no ID or 执法证 numbers, no
 responsible person's or inspectors' names. Only the columns of :data:`COLUMNS` are written, all taken from the
 record summary (the party's phone, responsible person and the inspectors are never read). As a second line of
-defence, phone-number-like and ID-number-like digit runs in the business name are masked.
+defence, phone-number-like and ID-number-like digit runs in the business name are masked. Every record is
+verified first; if any fails, nothing is exported.
 
 Any text cell starting with ``= + - @`` (or a tab / carriage return) is prefixed with an apostrophe so that a
 spreadsheet shows it as text instead of running it as a formula (CSV/formula injection).
@@ -24,6 +25,7 @@ from inspector_app.core.errors import InspectorError, ValidationError
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.core.summaries import InspectionQuery, InspectionSummary
 from inspector_app.services.spreadsheets import Cell, csv_bytes, write_atomically, xlsx_bytes
+from inspector_app.services.verify import VerifyService
 from inspector_app.storage.store import Store
 
 if TYPE_CHECKING:
@@ -50,6 +52,10 @@ PUBLISHABLE = (RecordStatus.FINALIZED, RecordStatus.SYNCED, RecordStatus.APPROVE
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PHONE_RUN = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 _ID_RUN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+
+class RecordsNotIntact(InspectorError):
+    """Some records to publish failed verification; nothing was exported."""
 
 
 def escape_formula(value: str) -> str:
@@ -124,7 +130,24 @@ class PublishService:
             query = InspectionQuery(status=status, date_from=date_from, date_to=date_to)
             found += self._store.inspections.list(query)
         found.sort(key=lambda s: (s.started_at, s.document_no, s.id))
+        self._require_intact(found)
         return [self._row(s) for s in found]
+
+    def _require_intact(self, summaries: list[InspectionSummary]) -> None:
+        """Refuse the whole export if any record to publish fails verification (never publish an altered
+        record, never silently leave one out)."""
+        verify = VerifyService(self._store)
+        bad = []
+        for summary in summaries:
+            problems = verify.problems_of(self._store.inspections.load(summary.id))
+            if problems:
+                bad.append(f"{summary.document_no or summary.id}（{problems[0].message}）")
+        if bad:
+            shown = "；".join(bad[:5]) + (f"；等共 {len(bad)} 份" if len(bad) > 5 else "")
+            raise RecordsNotIntact(
+                f"有 {len(bad)} 份记录未通过校验，未导出任何内容：{shown}。"
+                "请运行 inspector verify 查看详情，从备份恢复这些记录后再公示。"
+            )
 
     def _row(self, s: InspectionSummary) -> PublishedRow:
         return PublishedRow(

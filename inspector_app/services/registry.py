@@ -19,6 +19,7 @@ from inspector_app.core.registry import Business, Equipment
 from inspector_app.services.support.importer import open_registry_file
 from inspector_app.services.support.initials import initials
 from inspector_app.services.support.registry_validation import check_business
+from inspector_app.storage.db import DatabaseBusy, StorageError
 from inspector_app.storage.store import Store
 
 if TYPE_CHECKING:
@@ -136,9 +137,15 @@ class RegistryService:
         reported; existing businesses are updated by USCC (only the columns the file has).
         """
         report = ImportReport()
-        with open_registry_file(path) as source:
+        name = Path(path).name
+        with self._store.writing(f"名录导入 {name}"), open_registry_file(path) as source:
             rows = self._accepted_rows(source.rows(), source.total_rows, report, progress)
-            outcomes = self._repo.upsert_many(rows, utc_iso(self.clock.now()), fields=source.fields)
+            try:
+                outcomes = self._repo.upsert_many(rows, utc_iso(self.clock.now()), fields=source.fields)
+            except DatabaseBusy as exc:
+                raise DatabaseBusy(f"{name} 未导入（整个文件未写入任何一行）：{exc}", exc.writers) from exc
+            except StorageError as exc:
+                raise type(exc)(f"{name} 未导入（整个文件未写入任何一行）：{exc}") from exc
         for outcome in outcomes:
             setattr(report, str(outcome), getattr(report, str(outcome)) + 1)
         return report

@@ -1,7 +1,9 @@
 """PDF records (现场检查记录) of finalized inspections: build the content, render, write files.
 
-Drafts are refused (a draft is not a record yet). The record is verified against its stored SHA-256 before
-printing, so the hash on every page is the hash of what is printed.
+Drafts are refused (a draft is not a record yet). The record is verified before printing (its content
+against its SHA-256, every photo and signature file against its hash, its status against its review
+decisions — :class:`~inspector_app.services.verify.VerifyService`), so the hash on every page is the hash
+of what is printed and no swapped photo is ever printed.
 """
 
 from __future__ import annotations
@@ -14,15 +16,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from inspector_app.core.clock import Clock
-from inspector_app.core.errors import InspectorError, LifecycleError
+from inspector_app.core.errors import LifecycleError
 from inspector_app.core.followups import recheck_scope
 from inspector_app.core.lifecycle import RecordStatus
-from inspector_app.core.records import Attachment, Inspection, content_hash
+from inspector_app.core.records import Attachment, Inspection
 from inspector_app.core.summaries import InspectionQuery
 from inspector_app.forms.library import FormLibrary
 from inspector_app.reports.content import build_report
 from inspector_app.reports.model import ReportData
 from inspector_app.services.followups import related_lines
+from inspector_app.services.verify import VerifyService
 from inspector_app.storage.store import Store
 
 #: Statuses that have a printable record (everything after finalization).
@@ -60,11 +63,7 @@ class ReportService:
         record = self._store.inspections.load(record_id)
         if record.status not in PRINTABLE:
             raise LifecycleError(f"记录 {record_id} 还是草稿，不能生成 PDF；请先完成检查并定稿")
-        if not record.content_hash or content_hash(record) != record.content_hash:
-            raise InspectorError(
-                f"记录 {record.document_no or record_id} 的内容与定稿时的 SHA-256 不一致，可能已被改动或损坏；"
-                "不生成 PDF。请运行数据库检查或从备份恢复。"
-            )
+        VerifyService(self._store).require_intact(record, "生成 PDF")
         return record
 
     def data(self, record_id: str) -> ReportData:

@@ -1,6 +1,7 @@
 """The supervisor's review (审核): the queue, approve, return with a comment, and returned records for inspectors.
 
-Decisions are events on the record (who, when, comment) — never edits of its content. A returned record is
+Decisions are events on the record (who, when, comment) — never edits of its content. A record that fails
+verification (altered content, a swapped photo, a status without its decision) gets no decision. A returned record is
 corrected by the inspector as a new version (``InspectionService.new_version``); once that version is
 finalized it is back in the queue, carrying the comment it answers.
 """
@@ -16,6 +17,7 @@ from inspector_app.core.clock import Clock
 from inspector_app.core.errors import InspectorError, PermissionDenied, ValidationError
 from inspector_app.core.reviews import Decision, QueueItem, ReturnedRecord, ReviewEvent
 from inspector_app.services.support.sealing import Sealer
+from inspector_app.services.verify import VerifyService
 from inspector_app.storage.store import Store
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ class ReviewService:
         if len(comment) > MAX_COMMENT_LENGTH:
             raise ValidationError(f"审核意见过长（{len(comment)} 字），请控制在 {MAX_COMMENT_LENGTH} 字以内")
         record = self._store.inspections.load(record_id)
+        VerifyService(self._store).require_intact(record, decision.label)
         inspector_ids = {i.user_id for i in record.inspectors if i.user_id}
         if user.id in inspector_ids or (record.created_by and record.created_by == user.id):
             raise PermissionDenied(

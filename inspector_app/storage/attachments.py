@@ -1,8 +1,9 @@
 """Content-addressed attachment files (photos, signature images) under ``attachments/ab/<sha256>``.
 
 Write order guarantees that no row — and so no record — ever points at a missing or partial file: the bytes
-go to a temporary file in the target folder, are flushed and fsynced, atomically renamed into place
-(``os.replace``), the folder is fsynced, and only then is the database row inserted.
+go to a temporary file in ``attachments/.incoming/`` (locked with ``flock`` while written), are flushed and
+fsynced, atomically renamed into place (``os.replace``), the folder is fsynced, and only then is the
+database row inserted.
 """
 
 from __future__ import annotations
@@ -18,20 +19,32 @@ import sqlite_utils
 from inspector_app.core.clock import SystemClock, utc_iso
 from inspector_app.core.errors import NotFound
 from inspector_app.core.records import Attachment
-from inspector_app.storage.db import StorageError
+from inspector_app.storage.db import NO_SPACE_ERRNOS, StorageError, disk_full
+from inspector_app.storage.files import fsync_dir
+from inspector_app.storage.leftovers import hold_write_lock
 
 _COLUMNS = "sha256, kind, mime, size, width, height, caption"
+#: Where files are written before their rename into ``ab/<sha256>``: one small folder to look in for the
+#: leftovers of killed writes (same file system, so the rename stays atomic).
+INCOMING = ".incoming"
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Persist a rename (POSIX); Windows cannot open folders and commits renames with the file system."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
+def _write_file_atomically(path: Path, data: bytes, incoming: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    incoming.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=incoming, prefix=".partial-", suffix=".tmp")
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        hold_write_lock(fd)  # tells clean_leftovers this file is not abandoned
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    fsync_dir(path.parent)
 
 
 class AttachmentStore:
@@ -102,18 +115,10 @@ class AttachmentStore:
         except FileNotFoundError:
             return False
 
-    @staticmethod
-    def _write_atomically(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".partial-", suffix=".tmp")
+    def _write_atomically(self, path: Path, data: bytes) -> None:
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp_name)
+            _write_file_atomically(path, data, self.folder / INCOMING)
+        except OSError as exc:
+            if exc.errno in NO_SPACE_ERRNOS:
+                raise disk_full(self.folder) from exc
             raise
-        _fsync_dir(path.parent)

@@ -211,7 +211,7 @@ class InspectionRepository:
         transaction, so what is stored is exactly what was hashed. Open follow-ups of the version this one
         corrects are replaced by this version's.
         """
-        if not self.db.conn.in_transaction:  # SQLite refuses the pragma inside a transaction (the caller's)
+        if not self.db.conn.in_transaction:  # (inside one, e.g. the demo's, SQLite refuses the pragma)
             self.db.conn.execute("PRAGMA synchronous = FULL")
         with translated_errors(), transaction(self.db.conn):
             cursor = self.db.conn.execute(

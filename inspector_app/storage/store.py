@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inspector_app.paths import DataHome
+from inspector_app.storage.activity import announce
+from inspector_app.storage.backup import finish_interrupted_restore, snapshot
 from inspector_app.storage.db import check_integrity, open_database
+from inspector_app.storage.leftovers import clean_leftovers
 from inspector_app.storage.transactions import transaction
 
 if TYPE_CHECKING:
@@ -21,11 +25,17 @@ if TYPE_CHECKING:
 
 
 class Store:
-    """Owns the connection; repositories are created on first use."""
+    """Owns the connection; repositories are created on first use.
 
-    def __init__(self, home: DataHome) -> None:
+    ``busy_timeout_ms`` is how long a write waits for another connection's write lock (default
+    :data:`~inspector_app.storage.db.BUSY_TIMEOUT_MS`); the editor's autosave store uses a short one.
+    """
+
+    def __init__(self, home: DataHome, *, busy_timeout_ms: int | None = None) -> None:
         self.home = home.ensure()
-        self.db = open_database(home.db_path)
+        finish_interrupted_restore(self.home)  # before opening: the database may be the one being swapped
+        self.db = open_database(home.db_path, busy_timeout_ms=busy_timeout_ms)
+        clean_leftovers(self.home)
 
     @cached_property
     def businesses(self) -> BusinessRepository:
@@ -63,15 +73,27 @@ class Store:
 
         return SyncRepository(self.db)
 
+    def snapshot(self, target: Path) -> None:
+        """A consistent copy of the database at ``target`` (``VACUUM INTO``; others may keep writing)."""
+        snapshot(self.db, target)
+
+    @contextmanager
+    def writing(self, what: str) -> Iterator[None]:
+        """Announce a long write (``what``, in Chinese) so others that find the database busy can name it."""
+        with announce(self.home.db_path, what):
+            yield
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Writes of several repositories that commit together or not at all (repositories nest inside)."""
+        """Every write on this store inside the block commits together, or none does."""
         with transaction(self.db.conn):
             yield
 
     def check_integrity(self) -> None:
-        """Full integrity check of the database file (slow on big files; on demand, not at start)."""
+        """Full integrity check of the database file (slow on big files; on demand, not at start), and a
+        search of every attachment folder for leftovers of killed writes."""
         check_integrity(self.db)
+        clean_leftovers(self.home, everywhere=True)
 
     def close(self) -> None:
         self.db.conn.close()

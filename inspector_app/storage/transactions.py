@@ -6,6 +6,11 @@ commit on its own; :func:`transaction` issues ``BEGIN IMMEDIATE`` (or a SAVEPOIN
 The connection is shared by the UI thread and background workers, so transactions on one connection are
 serialised by a per-connection lock: otherwise a worker's ``BEGIN`` could see another thread's open transaction,
 nest a SAVEPOINT inside it, and lose it when that thread commits.
+
+SQLite may roll a whole transaction back by itself when a statement fails with a full disk or an I/O error;
+the rollback here then finds nothing to undo and must not replace the real error ("disk full") with
+"no transaction is active". A failed ``COMMIT`` is rolled back too, so the connection is never left inside
+a transaction nobody will finish.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 # Keyed by id(): sqlite3.Connection takes no weak references. A few stale entries for closed connections
 # (tests open many) cost a lock object each; an id reused by a new connection just reuses a free lock.
@@ -35,8 +40,10 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute(f"ROLLBACK TO {name}")
-        conn.execute(f"RELEASE {name}")
+        if conn.in_transaction:  # else SQLite already rolled everything back (full disk, I/O error)
+            with suppress(Exception):  # the savepoint went with it: keep the original error
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
         raise
     conn.execute(f"RELEASE {name}")
 
@@ -47,9 +54,20 @@ def _begin(conn: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (SQLite may have done it already); never mask the cause."""
+    if conn.in_transaction:
+        with suppress(Exception):
+            conn.execute("ROLLBACK")
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.accounts import User
 from inspector_app.core.checklist import Family, Section
 from inspector_app.core.verdicts import SEVERITY
+from inspector_app.gui.inspection.autosave import AutosaveQueue
 from inspector_app.gui.inspection.editor_stylesheet import EDITOR_QSS
 from inspector_app.gui.inspection.header import EditorHeader, clock_text, verdict_text
 from inspector_app.gui.inspection.items import ItemCard, hide_keeping_focus
@@ -54,6 +55,7 @@ class SectionPage(QScrollArea):
         for item in section.items:
             card = ItemCard(item, session.photo_bytes, session.editable, body)
             card.set_answer(session.answer_of(item.code))
+            card.set_pending(session.is_pending(item.code))
             if not session.is_visible(item.code):
                 card.hide()  # (showing explicitly would cost a layout pass per card)
             layout.addWidget(card)
@@ -68,8 +70,10 @@ class SectionPage(QScrollArea):
 class InspectionEditor(QWidget):
     """Fills (or shows, read-only) one inspection record.
 
-    Constructor: ``InspectionEditor(services, actor, record_id, parent=None, read_only=False)``; the view is
-    read-only for finalized records, for users who are not inspectors, or when ``read_only`` is given.
+    Constructor: ``InspectionEditor(services, actor, record_id, parent=None, read_only=False,
+    autosave=None)``; the view is read-only for finalized records, for users who are not inspectors, or when
+    ``read_only`` is given. ``autosave`` is the queue answers wait in while the database is busy (the host
+    passes its own so they outlive the editor; by default the editor has one).
 
     Signals: ``changed(record_id)`` after every saved change; ``finalized(record_id)``;
     ``version_created(new_record_id)`` after 创建更正版本; ``pdf_ready(path)``; ``status_message(text)``.
@@ -88,10 +92,11 @@ class InspectionEditor(QWidget):
         record_id: str,
         parent: QWidget | None = None,
         read_only: bool = False,
+        autosave: AutosaveQueue | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
-        self.session = RecordSession(services, actor, record_id, self, read_only=read_only)
+        self.session = RecordSession(services, actor, record_id, self, read_only=read_only, autosave=autosave)
         self.setStyleSheet(EDITOR_QSS)
         self.setWindowTitle("现场检查记录")
         self._section_of = {i.code: n for n, s in enumerate(self.session.checklist.sections) for i in s.items}
@@ -134,6 +139,8 @@ class InspectionEditor(QWidget):
         session.status_changed.connect(self._status_changed)
         session.saved.connect(self._saved)
         session.failed.connect(self._show_error)
+        session.pending_changed.connect(self._pending_changed)
+        session.waiting.connect(self._waiting)
         self.nav.selectionModel().currentChanged.connect(self._nav_changed)
         # Enter on a section goes into its items.
         self.nav.activated.connect(lambda index: self.show_row(index.row(), focus=True))
@@ -313,8 +320,21 @@ class InspectionEditor(QWidget):
         self.header.show_progress(answered, visible, preview, tone)
 
     def _saved(self) -> None:
-        self.header.mark_saved(clock_text(self.services.clock.now()))
+        waiting = self.session.autosave.message()
+        if waiting:  # this change is stored, others still wait
+            self.header.show_waiting(waiting)
+        else:
+            self.header.mark_saved(clock_text(self.services.clock.now()))
         self.changed.emit(self.session.record_id)
+
+    def _waiting(self, message: str) -> None:
+        if message:
+            self.header.show_waiting(message)
+
+    def _pending_changed(self, code: str, pending: bool) -> None:
+        row = self.nav_model.row_of(PageKind.SECTION, self._section_of[code])
+        if row in self._pages:
+            self.card(code).set_pending(pending)
 
     def _show_error(self, message: str) -> None:
         self.header.show_error(message)
@@ -358,7 +378,8 @@ class InspectionEditor(QWidget):
         for page in self._pages.values():
             if isinstance(page, SectionPage):
                 for code, card in page.cards.items():
-                    card.set_answer(self.session.answer_of(code))
+                    if not self.session.is_pending(code):  # keep showing what waits to be stored
+                        card.set_answer(self.session.answer_of(code))
         self._visibility_changed()  # also recounts the sections and redraws the header
         if was_editable != self.session.editable:
             self._status_changed()

@@ -12,6 +12,7 @@ EDITOR_QSS = """
 #statusBadge { border-radius: 8px; padding: 2px 10px; }
 #statusBadge[tone="draft"] { background: #fff3e0; color: #b26a00; }
 #statusBadge[tone="final"] { background: #e8f5e9; color: #2e7d32; font-weight: bold; }
+#autosaveState[tone="warn"] { color: #b26a00; font-weight: bold; }
 #editorError { background: #ffebee; color: #b71c1c; padding: 4px 8px; border-radius: 3px; }
 #sectionNav { background: #eef1f4; border: none; border-right: 1px solid #d5dbe1; outline: none; }
 #sectionNav::item { padding: 7px 8px; border-left: 3px solid transparent; }

@@ -48,6 +48,7 @@ class EditorHeader(QFrame):
         self.status = QLabel(self)
         self.status.setObjectName("statusBadge")
         self.saved = QLabel("", self)
+        self.saved.setObjectName("autosaveState")
         self.saved.setProperty("role", "hint")
         top.addWidget(self.title, 1)
         top.addWidget(self.saved)
@@ -106,7 +107,15 @@ class EditorHeader(QFrame):
 
     def mark_saved(self, when: str) -> None:
         self.saved.setText(f"已自动保存 {when}")
+        self.saved.setToolTip("")
+        _set_tone(self.saved, "")
         self.error.hide()
+
+    def show_waiting(self, message: str) -> None:
+        """Changes wait for a busy database: say so (and why) where "已自动保存" would be."""
+        self.saved.setText(message)
+        self.saved.setToolTip(message)
+        _set_tone(self.saved, "warn")
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -245,6 +245,7 @@ class ItemCard(QFrame):
         self._note_timer: QTimer | None = None
         self._saved_note = ""
         self._state = ""
+        self._pending = False
         self.setObjectName("itemCard")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(editable)
@@ -268,7 +269,7 @@ class ItemCard(QFrame):
         painter.setPen(QPen(QColor("#1565c0" if focused else "#d5d9e0"), 2 if focused else 1))
         painter.setBrush(QColor("#f3f8fd" if focused else "white"))
         painter.drawRoundedRect(rect, 5, 5)
-        bar = {"fail": "#c62828", "done": "#66bb6a"}.get(self._state)
+        bar = "#f9a825" if self._pending else {"fail": "#c62828", "done": "#66bb6a"}.get(self._state)
         if bar:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(bar))
@@ -290,6 +291,18 @@ class ItemCard(QFrame):
 
     def result(self) -> Result | None:
         return self.item.judge(self._answer.value if self._answer else None)
+
+    @property
+    def pending(self) -> bool:
+        """Whether the answer or note shown waits to be stored (the database is busy; it is retried)."""
+        return self._pending
+
+    def set_pending(self, pending: bool) -> None:
+        """Mark the card (amber bar, tooltip) while its change waits for a busy database."""
+        if pending != self._pending:
+            self._pending = pending
+            self.setToolTip("此项修改尚未保存：数据库正被占用，正在自动重试" if pending else "")
+            self.update()
 
     def evidence(self) -> FailureEvidence:
         """The note and photo the shown answer needs (core's rule)."""

@@ -6,6 +6,12 @@ the session then shows what the service stored: after an answer, note or photo i
 itself, so what the editor shows cannot drift from what is stored. The rules (verdict preview, what a failed
 item still needs, whether a record may be corrected) are asked of core and the service, never restated here.
 Errors are reported through ``failed(message)`` (Chinese), never raised into Qt slots.
+
+Writes go through ``services.autosaving`` (a connection with a short busy timeout). Answers and notes go
+through the :class:`~inspector_app.gui.inspection.autosave.AutosaveQueue`: refused by a busy database, they
+wait there (``pending_changed(code, True)``, ``waiting(message)``) and are retried until stored. Every other
+write first lets waiting changes through and is refused, with a message, while any still wait — a record is
+never finalized without an answer the inspector gave.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from inspector_app.core.clock import local_today
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.evaluation import Evaluation, failure_evidence
 from inspector_app.core.records import Answer, FiveImplementations, Inspection, RectificationOrder, SignerRole
+from inspector_app.gui.inspection.autosave import AutosaveQueue
 from inspector_app.services.support.media import PreparedImage
 
 if TYPE_CHECKING:
@@ -36,7 +43,8 @@ class RecordSession(QObject):
 
     Signals: ``answer_changed(code)``, ``visibility_changed()``, ``record_changed()`` (orders, signatures,
     handling), ``status_changed()`` (finalized / reloaded), ``saved()`` after each successful write,
-    ``failed(message)``.
+    ``failed(message)``, ``pending_changed(code, waiting)`` (a change of the item waits for a busy
+    database / is no longer waiting), ``waiting(message)`` (why changes wait; ``""`` when none do).
     """
 
     answer_changed = Signal(str)
@@ -45,6 +53,8 @@ class RecordSession(QObject):
     status_changed = Signal()
     saved = Signal()
     failed = Signal(str)
+    pending_changed = Signal(str, bool)
+    waiting = Signal(str)
 
     def __init__(
         self,
@@ -53,10 +63,15 @@ class RecordSession(QObject):
         record_id: str,
         parent: QObject | None = None,
         read_only: bool = False,
+        autosave: AutosaveQueue | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
         self.actor = actor
+        self.autosave = autosave if autosave is not None else AutosaveQueue(self)
+        self.autosave.stored.connect(self._stored_later)
+        self.autosave.refused.connect(self._refused_later)
+        self.autosave.waiting.connect(self.waiting)
         # Only inspectors fill records (the service checks it too); others get a read-only view.
         self.read_only = read_only or actor.role is not Role.INSPECTOR
         self.record: Inspection = services.inspections.get(record_id)
@@ -96,6 +111,10 @@ class RecordSession(QObject):
 
     def visible_items(self) -> list[Item]:
         return [item for item in self.checklist.items if item.code in self._visible]
+
+    def is_pending(self, code: str) -> bool:
+        """Whether a change of this item waits for a busy database (shown, not yet stored)."""
+        return self.autosave.is_waiting(self.record_id, code)
 
     def is_answered(self, item: Item) -> bool:
         answer = self.record.answers.get(item.code)
@@ -138,13 +157,52 @@ class RecordSession(QObject):
         return result
 
     def _write(self, work: Callable[[InspectionService], T]) -> tuple[bool, T | None]:
+        """A write that is not queued: it runs only once no answer or note waits, and fails fast if busy."""
+        if not self.autosave.flush():
+            self.failed.emit(f"{self.autosave.message()} 请等这些修改保存后再操作。")
+            return False, None
         try:
-            result = work(self.services.inspections)
+            result = work(self.services.autosaving.inspections)
         except InspectorError as exc:
             self.failed.emit(str(exc))
             return False, None
         self.saved.emit()
         return True, result
+
+    def _autosave(self, kind: str, code: str, work: Callable[[InspectionService], object]) -> bool | None:
+        """Store an answer or note through the queue: True stored, None waiting (retried), False refused."""
+        writer = self.services.autosaving.inspections
+        try:
+            stored = self.autosave.submit((self.record_id, kind, code), lambda: work(writer))
+        except InspectorError as exc:
+            self.failed.emit(str(exc))
+            return False
+        if not stored:
+            self.pending_changed.emit(code, True)
+            return None
+        self.saved.emit()
+        return True
+
+    def _stored_later(self, record_id: str, kind: str, code: str) -> None:
+        if record_id != self.record_id:
+            return
+        self.saved.emit()
+        self._show_stored(kind, code)
+
+    def _refused_later(self, record_id: str, kind: str, code: str, message: str) -> None:
+        if record_id != self.record_id:
+            return
+        self.failed.emit(f"第 {code} 项的修改未能保存：{message}")
+        self._show_stored(kind, code)
+
+    def _show_stored(self, kind: str, code: str) -> None:
+        self._read_back_answer(code)
+        if not self.is_pending(code):
+            self.pending_changed.emit(code, False)
+        if kind == "answer":
+            self._after_answer(code)
+        else:
+            self.answer_changed.emit(code)
 
     def _read_back_answer(self, code: str) -> None:
         """Replace the shown answer to ``code`` by the stored one."""
@@ -165,20 +223,26 @@ class RecordSession(QObject):
             self.record = fresh
 
     def answer(self, code: str, value: str) -> bool:
-        """Store an answer ('' clears it); the note and photos stay."""
-        ok, _ = self._write(lambda s: s.answer(self.actor, self.record_id, code, value or None))
-        if not ok:
-            return False
-        self._read_back_answer(code)
-        self._after_answer(code)
-        return True
+        """Store an answer ('' clears it); the note and photos stay.
+
+        True when stored or waiting for a busy database (then ``pending_changed`` says so and it is
+        retried); False when refused (the message went to ``failed``).
+        """
+        stored = self._autosave(
+            "answer", code, lambda s: s.answer(self.actor, self.record_id, code, value or None)
+        )
+        if stored:
+            self._read_back_answer(code)
+            self._after_answer(code)
+        return stored is not False
 
     def set_note(self, code: str, note: str) -> bool:
-        ok, _ = self._write(lambda s: s.set_note(self.actor, self.record_id, code, note))
-        if ok:
+        """Store a note; like :meth:`answer`, it may wait for a busy database and is then retried."""
+        stored = self._autosave("note", code, lambda s: s.set_note(self.actor, self.record_id, code, note))
+        if stored:
             self._read_back_answer(code)
             self.answer_changed.emit(code)
-        return ok
+        return stored is not False
 
     def attach_photo(self, code: str, photo: PreparedImage | bytes | str) -> bool:
         data = photo.data if isinstance(photo, PreparedImage) else photo

@@ -33,9 +33,19 @@ def load_device_key(path: Path) -> DeviceKey | None:
     except OSError as exc:
         raise DeviceKeyError(f"无法读取设备私钥 {path}：{exc.strerror or exc}") from exc
     try:
-        return DeviceKey.from_pem(data)
+        key = DeviceKey.from_pem(data)
     except InspectorError as exc:
         raise DeviceKeyError(f"设备私钥文件 {path} 已损坏：{exc}") from exc
+    _owner_only(path)
+    return key
+
+
+def _owner_only(path: Path) -> None:
+    """Keep the key readable by its owner only (a restored backup or a copied home may have widened it)."""
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            if path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
 
 
 def create_device_key(path: Path) -> DeviceKey:

@@ -4,6 +4,12 @@
 (naming it and listing the headers found), and streams :class:`ParsedRow` items; each row is validated by
 :mod:`inspector_app.services.support.registry_validation`. Row numbers are the ones Excel shows (the header row is row 1).
 Nothing here touches the database.
+
+A file is read in full or refused whole (issue 12): XLSX rows are streamed from the sheet's XML itself, not
+up to the row count its ``<dimension>`` tag claims (some exporters understate it); a formula cell stored
+without its computed value, a CSV field over the csv module's size limit, a workbook with no worksheet
+(missing part, chart sheets only) and anything openpyxl cannot parse raise :class:`ValidationError`
+naming the file (and row).
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from defusedxml import DefusedXmlException
 
@@ -43,14 +48,6 @@ HEADER_ALIASES: dict[str, str] = {
 REQUIRED_FIELDS = ("name", "uscc", "kind")
 _HEADER_SEARCH_ROWS = 10  # title rows above the header are skipped (e.g. "荆门市市场主体名录")
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
-_XLSX_ERRORS = (
-    zipfile.BadZipFile,
-    KeyError,
-    OSError,
-    ValueError,
-    ElementTree.ParseError,
-    DefusedXmlException,
-)
 
 
 def normalize_header(text: str) -> str:
@@ -78,6 +75,7 @@ class RegistryFile:
             values = {name: cells[i] for i, name in self.columns.items() if i < len(cells)}
             if all(_blank(v) for v in values.values()):
                 continue
+            _check_cached(self.path, number, values)
             yield parse_row(number, values)
 
 
@@ -85,10 +83,15 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _shown(value: Any) -> str:
+    return "" if value is None or isinstance(value, _Uncached) else str(value).strip()
+
+
 def _map_headers(cells: list[Any]) -> dict[int, str]:
     columns: dict[int, str] = {}
     for index, cell in enumerate(cells):
-        name = HEADER_ALIASES.get(normalize_header(str(cell))) if cell is not None else None
+        text = None if cell is None or isinstance(cell, _Uncached) else str(cell)
+        name = HEADER_ALIASES.get(normalize_header(text)) if text is not None else None
         if name and name not in columns.values():
             columns[index] = name
     return columns
@@ -116,7 +119,7 @@ def _find_header(
 def _check_required(columns: dict[int, str], header_cells: list[Any], path: Path, row: int) -> None:
     missing = [FIELD_TITLES[f] for f in REQUIRED_FIELDS if f not in columns.values()]
     if missing:
-        found = "、".join(str(c).strip() for c in header_cells if not _blank(c)) or "（空）"
+        found = "、".join(_shown(c) for c in header_cells if _shown(c)) or "（空）"
         raise ValidationError(
             f"{path.name}：缺少必需列「{'」「'.join(missing)}」，整个文件未导入。"
             f"第{row}行表头为：{found}。请补充该列（或使用别名，如 主体名称/企业名称、"
@@ -148,12 +151,25 @@ def _detect_encoding(path: Path) -> tuple[str, int]:
     )
 
 
-def _csv_records(text: io.TextIOBase) -> Iterator[tuple[int, list[Any]]]:
+def _csv_records(path: Path, text: io.TextIOBase) -> Iterator[tuple[int, list[Any]]]:
     first = text.readline()
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     reader = csv.reader(_chain(first, text), delimiter=delimiter)
-    for number, cells in enumerate(reader, start=1):
-        yield number, list(cells)
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, list(cells)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            problem = (
+                f"有一个单元格超过 {csv.field_size_limit()} 个字符"
+                "（常见原因：引号不配对，把后面许多行并进了一个单元格）"
+            )
+        else:
+            problem = f"无法按 CSV 格式读取（{exc}）"
+        raise ValidationError(
+            f"{path.name}：第{number + 1}行{problem}，整个文件未导入。请在 Excel 中检查该行后重新导入。"
+        ) from exc
 
 
 def _chain(first: str, rest: io.TextIOBase) -> Iterator[str]:
@@ -174,7 +190,6 @@ def _bad_xlsx(path: Path, exc: BaseException) -> ValidationError:
 
 def _xlsx_records(path: Path) -> tuple[Iterator[tuple[int, list[Any]]], int, Any]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
     from openpyxl.xml import DEFUSEDXML
 
     if not DEFUSEDXML:  # without defusedxml openpyxl would parse XML bombs
@@ -183,22 +198,99 @@ def _xlsx_records(path: Path) -> tuple[Iterator[tuple[int, list[Any]]], int, Any
     closer = ExitStack()
     handle = closer.enter_context(path.open("rb"))
     try:
+        # Untrusted bytes: openpyxl raises many kinds of error on a damaged package (KeyError,
+        # AttributeError on a chart-only book, ...); every one means "not a readable workbook".
         book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (*_XLSX_ERRORS, InvalidFileException) as exc:
+    except Exception as exc:
         closer.close()
+        if _has_no_worksheet(path):
+            raise _no_worksheet(path) from exc
         raise _bad_xlsx(path, exc) from exc
     closer.callback(book.close)
+    if not book.worksheets:
+        closer.close()
+        raise _no_worksheet(path)
     sheet = book.worksheets[0]
-    total = sheet.max_row or 0
+    total = sheet.max_row or 0  # the <dimension> tag: only for the progress bar, never to stop reading
 
     def records() -> Iterator[tuple[int, list[Any]]]:
         try:
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, list(row)
-        except _XLSX_ERRORS as exc:
+            yield from xlsx_rows(book, sheet, path)
+        except ValidationError:
+            raise
+        except Exception as exc:
             raise _bad_xlsx(path, exc) from exc
 
     return records(), total, closer
+
+
+def _no_worksheet(path: Path) -> ValidationError:
+    return ValidationError(
+        f"{path.name}：工作簿中没有可读取的工作表（只有图表页，或工作表数据缺失），整个文件未导入。"
+        "请在 Excel 中打开，确认名录在第一个工作表中，另存为 .xlsx 后重新导入。"
+    )
+
+
+def _has_no_worksheet(path: Path) -> bool:
+    """A readable zip package without any worksheet part (a chart-only book, a damaged export)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return not any(n.startswith("xl/worksheets/") for n in package.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+class _Uncached:
+    """A formula cell saved without its computed value (``data_only`` would read it as empty)."""
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+
+def xlsx_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cell values) of every row in the sheet's XML, however its ``<dimension>`` reads.
+
+    openpyxl's read-only rows stop at the dimension's last row, and with ``data_only`` a formula saved
+    without its value reads as an empty cell; its sheet parser is used directly to avoid both.
+    """
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            formula = element.find(FORMULA_TAG)
+            if cell["value"] is None and formula is not None:
+                cell["value"] = _Uncached(formula.text or "")
+            return cell
+
+    with sheet._get_source() as source:
+        parser = Parser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        expected = 1
+        for number, cells in parser.parse():
+            for blank in range(expected, number):  # rows missing from the XML are empty rows
+                yield blank, []
+            values: list[Any] = [None] * max((c["column"] for c in cells), default=0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
+            expected = number + 1
+
+
+def _check_cached(path: Path, number: int, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if isinstance(value, _Uncached):
+            raise ValidationError(
+                f"{path.name}：第{number}行「{FIELD_TITLES.get(name, name)}」是公式（={value.formula}），"
+                "但文件中没有保存它的计算结果，整个文件未导入。请用 Excel 打开该文件并保存"
+                "（或把该列复制后“选择性粘贴→数值”）后重新导入。"
+            )
 
 
 @contextmanager
@@ -219,7 +311,7 @@ def open_registry_file(path: str | Path) -> Iterator[RegistryFile]:
     else:
         encoding, total = _detect_encoding(path)
         closer = path.open(encoding=encoding, newline="")
-        records = _csv_records(closer)
+        records = _csv_records(path, closer)
     try:
         header_row, header_cells, columns, rest = _find_header(records)
         _check_required(columns, header_cells, path, header_row)

@@ -48,6 +48,20 @@ def test_every_command_has_help():
             stack.append(([*path, name], sub))
 
 
+def test_forms_validate_on_a_folder_without_forms_says_nothing_was_checked(tmp_path):
+    (tmp_path / "food").mkdir()
+    (tmp_path / "notes.txt").write_text("不是检查表", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["forms", "validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "没有找到任何检查表文件" in result.output and "未做任何检查" in result.output
+    assert "全部检查表有效" not in result.output
+
+
+def test_forms_validate_on_the_shipped_forms_still_says_all_valid():
+    result = CliRunner().invoke(cli, ["forms", "validate"])
+    assert result.exit_code == 0 and "全部检查表有效" in result.output
+
+
 def test_forms_citations_json_lists_each_citation_once_with_its_status_and_counts():
     result = CliRunner().invoke(cli, ["forms", "citations", "--json"])
     assert result.exit_code == 0, result.output

@@ -53,3 +53,44 @@ def test_a_home_with_businesses_only_is_not_a_demo_home_either(tmp_path):
 
 def _ids(services):
     return [s.id for s in services.inspections.list()]
+
+
+def test_demo_data_on_a_full_disk_is_all_or_nothing_and_the_home_stays_usable(services, store):
+    import pytest
+
+    from inspector_app.demo.fill import fill_demo
+    from inspector_app.services.errors import DiskFull
+
+    pages = store.db.conn.execute("PRAGMA page_count").fetchone()[0]
+    # The file may grow by 60 pages only: SQLite then fails with SQLITE_FULL, as on a full disk.
+    store.db.conn.execute(f"PRAGMA max_page_count = {pages + 60}")
+    with pytest.raises(DiskFull, match="磁盘空间已满"):
+        fill_demo(services, businesses=300)
+    assert services.registry.count() == 0 and services.inspections.list() == []
+    assert services.is_empty()
+    store.db.conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
+    summary = fill_demo(services, businesses=60)
+    assert summary.businesses == {"imported": 60} and summary.inspections_created > 0
+
+
+def test_a_demo_home_whose_fill_failed_is_filled_on_the_next_start(tmp_path, monkeypatch):
+    import pytest
+
+    from inspector_app.demo import fill
+    from inspector_app.services.errors import DiskFull
+
+    services = Services(DataHome(tmp_path / "home"), hasher=CHEAP)
+    try:
+
+        def full_disk(*_args, **_kwargs):
+            raise DiskFull("磁盘空间已满")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(fill, "_write_registry", full_disk)
+            with pytest.raises(DiskFull):
+                prepare_demo_home(services, businesses=60)
+        assert is_demo_home(services) and services.registry.count() == 0
+        summary = prepare_demo_home(services, businesses=60)
+        assert summary is not None and summary.businesses == {"imported": 60}
+    finally:
+        services.close()

@@ -73,3 +73,44 @@ def test_a_blank_signature_is_refused():
     Image.new("RGB", (300, 120), "white").save(out, format="PNG")
     with pytest.raises(ValidationError, match="空白"):
         prepare_signature(out.getvalue())
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width``×``height`` (grey, 8 bit) with one tiny data chunk: cheap to make,
+    and any attempt to decode it fully would have to allocate the whole image first."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("side", [13_370, 20_000])
+def test_an_oversized_photo_is_refused_by_its_header_before_decoding(monkeypatch, side):
+    from PIL import ImageFile
+
+    from inspector_app.services.support import media
+
+    def no_decoding(self, *args, **kwargs):
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    with pytest.raises(ValidationError) as caught:
+        media.prepare_photo(_png_header_only(side, side))
+    message = str(caught.value)
+    assert "过大" in message and f"约 {side * side / 1e6:.0f} 百万像素" in message
+
+
+def test_a_large_phone_photo_is_still_accepted():
+    from inspector_app.services.support import media
+
+    prepared = media.prepare_photo(make_jpeg(width=8000, height=6000))  # 48 MP, a current phone camera
+    assert max(prepared.width, prepared.height) == media.MAX_PHOTO_SIDE

@@ -15,6 +15,7 @@ from inspector_app.core.errors import InspectorError, LifecycleError, NotFound
 from inspector_app.core.lifecycle import RecordStatus
 from inspector_app.services.reports import file_name
 from tests.review_support import (
+    BOSS,
     LI,
     ZHANG,
     add_business,
@@ -66,7 +67,8 @@ def test_render_is_deterministic(services, uscc):
 def test_review_decisions_do_not_change_the_printed_record(services, store, uscc):
     record_id = finalized_record(services, uscc)
     before = services.reports.render(record_id)
-    store.inspections.set_status(record_id, RecordStatus.APPROVED)
+    services.review.approve(BOSS, record_id, "同意")
+    assert services.inspections.get(record_id).status is RecordStatus.APPROVED
     assert services.reports.render(record_id) == before
 
 
@@ -107,7 +109,7 @@ def test_a_record_that_no_longer_matches_its_hash_is_refused(services, store, us
         return record
 
     monkeypatch.setattr(store.inspections, "load", tampered)
-    with pytest.raises(InspectorError, match="SHA-256 不一致"):
+    with pytest.raises(InspectorError, match="未通过校验.*记录内容与定稿时不一致"):
         services.reports.render(record_id)
 
 

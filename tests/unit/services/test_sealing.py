@@ -61,3 +61,26 @@ def test_a_review_whose_seal_cannot_be_made_changes_nothing(services):
         fresh_sealer_services.review.approve(BOSS, record_id)
     assert services.inspections.get(record_id).status is RecordStatus.FINALIZED
     assert services.review.events(record_id) == []
+
+
+def test_a_restored_backup_brings_the_device_key_and_the_chain_continues(tmp_path, clock):
+    from inspector_app.paths import DataHome
+    from inspector_app.services.app import Services
+    from tests.builders import CHEAP_HASHER
+
+    original = Services(DataHome(tmp_path / "a").ensure(), clock, hasher=CHEAP_HASHER)
+    finalized_record(original, add_business(original))
+    public = original._sealer.public_key()
+    original.backup.backup(tmp_path / "laptop.bak")
+    original.close()
+    fresh = Services(DataHome(tmp_path / "b").ensure(), clock, hasher=CHEAP_HASHER)
+    fresh.backup.restore(tmp_path / "laptop.bak")
+    restored = Services(DataHome(tmp_path / "b"), clock, hasher=CHEAP_HASHER)
+    try:
+        assert restored._sealer.public_key() == public
+        assert (tmp_path / "b" / "device-key.pem").stat().st_mode & 0o777 == 0o600
+        finalized_record(restored, add_business(restored))
+        verify_chain(restored._store.sync.seals(), public)
+        assert [s.seal.seq for s in restored._store.sync.seals()] == [1, 2]
+    finally:
+        restored.close()

@@ -493,7 +493,9 @@ def test_a_failed_rename_leaves_no_row_no_file_and_no_partial_file(store, monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    from inspector_app.storage.db import DiskFull
+
+    with pytest.raises(DiskFull, match="磁盘空间已满"):  # ENOSPC is said as a full disk
         store.attachments.put(data, "photo", "image/jpeg")
     assert store.attachments.get(sha) is None
     folder = store.attachments.path_for(sha).parent
