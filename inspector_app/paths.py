@@ -58,6 +58,11 @@ class DataHome:
     def device_file(self) -> Path:
         return self.root / "device.json"
 
+    @property
+    def device_key_file(self) -> Path:
+        """The device's Ed25519 private key (PEM); read and written only by ``services.support.device_key``."""
+        return self.root / "device-key.pem"
+
     def ensure(self) -> DataHome:
         for folder in (self.root, self.attachments_dir, self.reports_dir, self.outbox_dir):
             folder.mkdir(parents=True, exist_ok=True)

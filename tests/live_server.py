@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import threading
 import time
@@ -34,3 +35,15 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(timeout=20)
         self.sock.close()
+
+
+def free_port(low: int, high: int) -> int:
+    """A free loopback port in ``low..high`` (each branch has its own range; see the team's port table)."""
+    for port in random.sample(range(low, high + 1), high - low + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port in {low}–{high}")

@@ -15,6 +15,7 @@ from inspector_app.cli import (
     publish_cmd,
     registry_cmd,
     report_cmd,
+    sync_cmd,
     verify_cmd,
 )
 from inspector_app.cli.common import CliContext
@@ -33,6 +34,7 @@ COMMANDS: list[click.Command] = [
     *verify_cmd.commands,
     *backup_cmd.commands,
     *planning_cmd.commands,
+    *sync_cmd.commands,
 ]
 
 

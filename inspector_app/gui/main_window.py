@@ -125,6 +125,12 @@ class MainWindow(QMainWindow):
         self.home_label.setToolTip(home_text)
         bar = self.statusBar()
         bar.addWidget(self.user_label)
+        from inspector_app.gui.sync_status import SyncStatusLabel
+
+        self.sync_status = SyncStatusLabel(self.services, self)
+        self.sync_status.synced.connect(self.notify_data_changed)
+        self.data_changed.connect(self.sync_status.refresh)
+        bar.addPermanentWidget(self.sync_status)
         bar.addPermanentWidget(self.home_label)
 
     def _build_menus(self) -> None:
@@ -248,6 +254,7 @@ class MainWindow(QMainWindow):
             ("start_requested", self.start_inspection),
             ("business_activated", self.open_business),
             ("status_message", self.show_status),
+            ("synced", self.notify_data_changed),
         ):
             signal = getattr(widget, name, None)
             if signal is not None and hasattr(signal, "connect"):

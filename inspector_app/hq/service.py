@@ -193,6 +193,13 @@ class HQ:
             )
         return self._receipt("record", payload.id, payload.hash, row["received_at"], True)
 
+    def receipts_for(self, device: DeviceRow) -> list[Receipt]:
+        """HQ's receipts for everything it holds from ``device`` (the same receipts a push is answered with);
+        an export bundle carries them so a laptop without a network learns what reached HQ."""
+        with self.engine.connect() as conn:
+            rows = store.device_receipts(conn, device.device_id or "")
+        return [self._receipt(kind, item_id, digest, at, True) for kind, item_id, digest, at in rows]
+
     # -- decisions --------------------------------------------------------------------------------------------
 
     def accept_decision(self, device: DeviceRow, payload: DecisionPayload) -> Receipt:

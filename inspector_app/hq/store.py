@@ -175,6 +175,20 @@ def chain_gaps(conn: Connection, device_id: str) -> int:
     return int(top) - int(count)
 
 
+def device_receipts(conn: Connection, device_id: str) -> list[tuple[str, str, str, str]]:
+    """``(kind, id, hash, received_at)`` of every record and decision HQ holds from one device."""
+    found = conn.execute(
+        select(literal("record"), records.c.id, records.c.hash, records.c.received_at)
+        .where(records.c.device_id == device_id)
+        .union_all(
+            select(literal("decision"), decisions.c.id, decisions.c.digest, decisions.c.received_at).where(
+                decisions.c.device_id == device_id
+            )
+        )
+    )
+    return [(str(k), str(i), str(h), str(t)) for k, i, h, t in found]
+
+
 # -- decisions ---------------------------------------------------------------------------------------------------
 
 

@@ -98,7 +98,8 @@ def import_bundle(hq: HQ, path: str | os.PathLike[str]) -> ImportReport:
 
 
 def export_bundle(hq: HQ, device_name: str, path: str | os.PathLike[str], after: str = "0") -> Path:
-    """Every change ``device_name`` would pull after ``after`` (with the blobs of forwarded records)."""
+    """Every change ``device_name`` would pull after ``after`` (with the blobs of forwarded records), and HQ's
+    receipts for everything it holds from that device."""
     device = hq.devices.by_name(device_name)
     if device is None or not device.device_id:
         raise BundleError("unknown_device", f"设备“{device_name}”不存在或尚未登记，无法导出同步包")
@@ -114,7 +115,9 @@ def export_bundle(hq: HQ, device_name: str, path: str | os.PathLike[str], after:
         if item.type == ItemType.RECORD:
             shas.update(RecordPayload.from_dict(item.data).blobs())
     content = BundleContent(
-        blobs=blob_loaders(sorted(shas), hq.blobs.read), page=PullPage(items, cursor, False)
+        blobs=blob_loaders(sorted(shas), hq.blobs.read),
+        page=PullPage(items, cursor, False),
+        receipts=hq.receipts_for(device),
     )
     return write_bundle(
         path, content, Party("hq", hq.identity.id), Party("device", device.device_id), hq.key, hq.clock.now()

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from inspector_app.services.review import ReviewService
     from inspector_app.services.risk import RiskService
     from inspector_app.services.support.passwords import PasswordHasher
+    from inspector_app.services.support.sealing import Sealer
+    from inspector_app.services.sync import SyncService
     from inspector_app.services.verify import VerifyService
 
 #: How long an editor's autosave waits for another connection's write lock before it queues the change
@@ -82,13 +84,26 @@ class Services:
     def inspections(self) -> InspectionService:
         from inspector_app.services.inspections import InspectionService
 
-        return InspectionService(self._store, self.forms, self.clock)
+        return InspectionService(self._store, self.forms, self.clock, self._sealer)
 
     @cached_property
     def grading(self) -> GradingService:
         from inspector_app.services.grading import GradingService
 
         return GradingService(self._store, self.forms, self.clock)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from inspector_app.services.sync import SyncService
+
+        return SyncService(self._store, self.registry, self._sealer, self.clock)
+
+    @cached_property
+    def _sealer(self) -> Sealer:
+        """The one sealer of this data home: finalizing, reviewing and sync share its device key."""
+        from inspector_app.services.support.sealing import Sealer
+
+        return Sealer(self._store, self.clock)
 
     @cached_property
     def accounts(self) -> AccountService:
@@ -100,7 +115,7 @@ class Services:
     def review(self) -> ReviewService:
         from inspector_app.services.review import ReviewService
 
-        return ReviewService(self._store, self.forms, self.clock)
+        return ReviewService(self._store, self.forms, self.clock, self._sealer)
 
     @cached_property
     def publish(self) -> PublishService:

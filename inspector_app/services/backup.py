@@ -5,7 +5,8 @@ A backup is one ZIP file, written under a temporary name, fsynced and renamed in
 - ``inspector.sqlite3`` — a consistent copy made with ``VACUUM INTO`` while the app may keep working;
 - ``attachments/ab/<sha256>`` — every photo and signature the copy refers to, each checked against its
   name (hash) as it is read, so a damaged file is never backed up silently;
-- the home files of :data:`HOME_FILES` (the device identity, which numbers this laptop's records);
+- the home files of :data:`HOME_FILES` (the device identity, which numbers this laptop's records, and the
+  device key that seals them);
 - ``manifest.json`` (last) — format, time, program version, and the SHA-256 and size of every member.
 
 Restoring verifies before anything is replaced: every member against the manifest, then the copied home
@@ -57,8 +58,9 @@ if TYPE_CHECKING:
 BACKUP_FORMAT = "inspector-backup/1"
 MANIFEST = "manifest.json"
 DATABASE = "inspector.sqlite3"
-#: Small files of the data home carried in a backup (other features add theirs, e.g. a device key).
-HOME_FILES: tuple[str, ...] = ("device.json",)
+#: Small files of the data home carried in a backup: the device identity and the device key that seals its
+#: records (without it a restored laptop could not continue its chain; see services/support/device_key.py).
+HOME_FILES: tuple[str, ...] = ("device.json", "device-key.pem")
 _ATTACHMENT_NAME = re.compile(r"^attachments/([0-9a-f]{2})/([0-9a-f]{64})$")
 _CHUNK = 1 << 20
 

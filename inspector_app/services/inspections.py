@@ -40,6 +40,7 @@ from inspector_app.core.verdicts import Handling
 from inspector_app.forms.library import FormLibrary
 from inspector_app.services.support import inspection_checks as checks
 from inspector_app.services.support.device import Device, load_device
+from inspector_app.services.support.sealing import Sealer
 from inspector_app.storage.store import Store
 
 #: Days ahead that count as "due soon" on the home screen.
@@ -56,11 +57,12 @@ def _parse_date(text: str) -> date | None:
 class InspectionService:
     """Use cases on inspection records; the GUI and CLI call these, never the repositories."""
 
-    def __init__(self, store: Store, forms: FormLibrary, clock: Clock) -> None:
+    def __init__(self, store: Store, forms: FormLibrary, clock: Clock, sealer: Sealer | None = None) -> None:
         self._store = store
         self._repo = store.inspections
         self.forms = forms
         self.clock = clock
+        self._sealer = sealer or Sealer(store, clock)
         self._device: Device | None = None
         self._pinned: dict[str, Checklist] = {}
 
@@ -401,9 +403,17 @@ class InspectionService:
         closing = (
             "" if outcomes or record.inspection_type is not InspectionType.FOLLOW_UP else record.business.uscc
         )
-        self._repo.finalize(
-            record, canonical, content_hash(record), followups, close_followups_of=closing, outcomes=outcomes
-        )
+        record.content_hash = content_hash(record)
+        with self._store.transaction():  # the record, its follow-ups and its seal: all or nothing
+            self._repo.finalize(
+                record,
+                canonical,
+                record.content_hash,
+                followups,
+                close_followups_of=closing,
+                outcomes=outcomes,
+            )
+            self._sealer.seal_record(record)
 
     def new_version(self, actor: User, inspection_id: str) -> Inspection:
         """A correction: a new draft copying answers and orders (not signatures), version + 1."""

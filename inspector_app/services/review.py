@@ -16,6 +16,7 @@ from inspector_app.core.accounts import Role, User, require_role
 from inspector_app.core.clock import Clock
 from inspector_app.core.errors import InspectorError, PermissionDenied, ValidationError
 from inspector_app.core.reviews import Decision, QueueItem, ReturnedRecord, ReviewEvent
+from inspector_app.services.support.sealing import Sealer
 from inspector_app.services.verify import VerifyService
 from inspector_app.storage.store import Store
 
@@ -28,10 +29,11 @@ MAX_COMMENT_LENGTH = 1000
 class ReviewService:
     """Review operations; every decision checks the actor's role in here, not only in the GUI."""
 
-    def __init__(self, store: Store, forms: FormLibrary, clock: Clock) -> None:
+    def __init__(self, store: Store, forms: FormLibrary, clock: Clock, sealer: Sealer | None = None) -> None:
         self._store = store
         self.forms = forms
         self.clock = clock
+        self._sealer = sealer or Sealer(store, clock)
 
     # -- supervisor ----------------------------------------------------------------------------------------
 
@@ -71,7 +73,9 @@ class ReviewService:
             comment=comment,
             decided_at=self.clock.now(),
         )
-        self._store.reviews.add_event(event)
+        with self._store.transaction():  # the decision, the record's new status and the seal: all or nothing
+            self._store.reviews.add_event(event)
+            self._sealer.seal_decision(event, record.content_hash)
         return event
 
     # -- everyone ------------------------------------------------------------------------------------------

@@ -97,6 +97,10 @@ class AttachmentStore:
             raise StorageError(f"附件文件已损坏（内容与哈希不符）：{path}。请从备份恢复。")
         return data
 
+    def has_verified(self, sha256: str) -> bool:
+        """Whether the file is present and matches its hash."""
+        return self._file_ok(self.path_for(sha256), sha256)
+
     def verify_all(self) -> list[str]:
         """SHA-256s of recorded attachments whose file is missing or does not match (empty when healthy)."""
         shas = [

@@ -11,6 +11,7 @@ import builtins
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -248,6 +249,22 @@ class InspectionRepository:
                 " inspection_id = excluded.inspection_id, decided_at = excluded.decided_at",
                 [followup_id, outcome, record.id, utc_iso(record.finalized_at or record.started_at)],
             )
+
+    def insert_received(self, record: Inspection, canonical_json: str, content_hash: str) -> None:
+        """Store a finalized record made on another device (its seal verified by the caller) as ``synced``.
+
+        It goes in as a draft with all its parts and is then finalized and moved on in the same transaction,
+        so the triggers guard it exactly like a record finalized here; the hash is re-checked against the
+        record as read back. Its attachments must be stored first. No follow-ups are created: the 回头看 tasks
+        belong to the laptop that made the record.
+        """
+        draft = replace(record, status=RecordStatus.DRAFT)
+        with translated_errors(), transaction(self.db.conn):
+            self.create(draft)
+            self.db.conn.execute(rows.FINALIZE, rows.finalize_params(record, canonical_json, content_hash))
+            if compute_hash(self.load(record.id)) != content_hash:
+                raise StorageError(f"收到的记录 {record.document_no} 保存后与其哈希不符，未保存")
+            self.db.execute("UPDATE inspections SET status = 'synced' WHERE id = ?", [record.id])
 
     def set_status(self, inspection_id: str, new: RecordStatus) -> None:
         """Move a record along the lifecycle (checked in core first, then by the triggers)."""

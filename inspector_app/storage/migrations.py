@@ -61,6 +61,13 @@ def _complaints_outcomes(db: sqlite_utils.Database) -> None:
     schema_followups.create(db)
 
 
+def _sync(db: sqlite_utils.Database) -> None:
+    """0008: the device's seal chain, the sync outbox, sync settings and items received from HQ."""
+    from inspector_app.storage import schema_sync
+
+    schema_sync.create(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("0001_registry", _registry),
     ("0002_inspections", _inspections),
@@ -69,4 +76,5 @@ MIGRATIONS: list[Migration] = [
     ("0005_inspection_outcome", _outcome),
     ("0006_draws", _draws),
     ("0007_complaints_outcomes", _complaints_outcomes),
+    ("0008_sync", _sync),
 ]

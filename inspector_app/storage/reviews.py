@@ -57,6 +57,13 @@ ORDER BY e.decided_at DESC, i.id
 """
 
 
+def _translated(exc: sqlite3.IntegrityError) -> Exception:
+    message = str(exc)
+    if message in (FROZEN_MESSAGE, TRANSITION_MESSAGE, EVENT_FROZEN_MESSAGE):
+        return LifecycleError(message)
+    return StorageError(f"保存审核记录失败：{message}")
+
+
 def _event_from_row(row: tuple[Any, ...]) -> ReviewEvent:
     eid, inspection_id, decision, actor_id, actor_name, comment, decided_at = row
     return ReviewEvent(
@@ -99,24 +106,46 @@ class ReviewRepository:
                     f"UPDATE inspections SET status = ? WHERE id = ? AND status IN ({_REVIEWABLE_SQL})",
                     [new_status.value, event.inspection_id],
                 )
-                self.db.execute(
-                    "INSERT INTO review_events (id, inspection_id, decision, actor_id, actor_name, comment,"
-                    " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        event.id,
-                        event.inspection_id,
-                        event.decision.value,
-                        event.actor_id,
-                        event.actor_name,
-                        event.comment,
-                        utc_iso(event.decided_at),
-                    ],
-                )
+                self._insert(event)
         except sqlite3.IntegrityError as exc:
-            message = str(exc)
-            if message in (FROZEN_MESSAGE, TRANSITION_MESSAGE, EVENT_FROZEN_MESSAGE):
-                raise LifecycleError(message) from exc
-            raise StorageError(f"保存审核记录失败：{message}") from exc
+            raise _translated(exc) from exc
+
+    def add_received_event(self, event: ReviewEvent) -> str:
+        """Store a decision made on another laptop, as HQ forwarded it (idempotent by its id).
+
+        Returns ``duplicate`` (already stored), ``applied`` (stored and the record moved to the decided status)
+        or ``kept`` (stored for the record's history; the record had already left review here, e.g. decided
+        on this laptop too). Raises :class:`NotFound` when the record is not on this laptop.
+        """
+        try:
+            with transaction(self.db.conn):
+                if self.db.execute("SELECT 1 FROM review_events WHERE id = ?", [event.id]).fetchone():
+                    return "duplicate"
+                applied = self._status(event.inspection_id) in REVIEWABLE
+                if applied:
+                    self.db.execute(
+                        "UPDATE inspections SET status = ? WHERE id = ?",
+                        [event.decision.status.value, event.inspection_id],
+                    )
+                self._insert(event)
+        except sqlite3.IntegrityError as exc:
+            raise _translated(exc) from exc
+        return "applied" if applied else "kept"
+
+    def _insert(self, event: ReviewEvent) -> None:
+        self.db.execute(
+            "INSERT INTO review_events (id, inspection_id, decision, actor_id, actor_name, comment,"
+            " decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                event.id,
+                event.inspection_id,
+                event.decision.value,
+                event.actor_id,
+                event.actor_name,
+                event.comment,
+                utc_iso(event.decided_at),
+            ],
+        )
 
     def _status(self, inspection_id: str) -> RecordStatus:
         row = self.db.execute("SELECT status FROM inspections WHERE id = ?", [inspection_id]).fetchone()

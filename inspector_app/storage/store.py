@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from inspector_app.storage.businesses import BusinessRepository
     from inspector_app.storage.inspections import InspectionRepository
     from inspector_app.storage.reviews import ReviewRepository
+    from inspector_app.storage.sync import SyncRepository
 
 
 class Store:
@@ -65,6 +66,12 @@ class Store:
         from inspector_app.storage.reviews import ReviewRepository
 
         return ReviewRepository(self.db)
+
+    @cached_property
+    def sync(self) -> SyncRepository:
+        from inspector_app.storage.sync import SyncRepository
+
+        return SyncRepository(self.db)
 
     def snapshot(self, target: Path) -> None:
         """A consistent copy of the database at ``target`` (``VACUUM INTO``; others may keep writing)."""

@@ -8,6 +8,7 @@ Layout (see ``docs/sync-protocol.md`` § USB bundle)::
     decisions/<id>.json      DecisionPayload (laptop → HQ)
     blobs/<sha256>           attachment bytes (both directions)
     pull/page.json           PullPage with every change for the recipient (HQ → laptop)
+    pull/receipts.json       HQ's signed receipts for what it holds from the recipient (HQ → laptop)
 
 A bundle is written to a temporary file next to the target, fsynced and renamed, so a half-written bundle
 never carries the final name. :func:`open_bundle` checks everything before it returns: a truncated file, an
@@ -40,6 +41,7 @@ from inspector_app.sync.protocol import (
     DecisionPayload,
     ProtocolError,
     PullPage,
+    Receipt,
     RecordPayload,
     canonical_json,
 )
@@ -50,8 +52,10 @@ BUNDLE_SUFFIX = ".inspbundle"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PAGE = "pull/page.json"
+RECEIPTS = "pull/receipts.json"
 _MEMBER = re.compile(
-    r"^(records/[0-9a-f-]{36}\.json|decisions/[0-9a-f-]{36}\.json|blobs/[0-9a-f]{64}|pull/page\.json)$"
+    r"^(records/[0-9a-f-]{36}\.json|decisions/[0-9a-f-]{36}\.json|blobs/[0-9a-f]{64}"
+    r"|pull/page\.json|pull/receipts\.json)$"
 )
 _CHUNK = 1024 * 1024
 #: A manifest larger than this is not ours.
@@ -85,6 +89,7 @@ class BundleContent:
     decisions: list[DecisionPayload] = field(default_factory=list)
     blobs: Mapping[str, Callable[[], bytes]] = field(default_factory=dict)
     page: PullPage | None = None
+    receipts: list[Receipt] = field(default_factory=list)
 
 
 def write_bundle(
@@ -121,6 +126,8 @@ def write_bundle(
                 add(f"blobs/{sha}", data, False)
             if content.page is not None:
                 add(PAGE, canonical_json(content.page.to_dict()), True)
+            if content.receipts:
+                add(RECEIPTS, canonical_json({"receipts": [r.to_dict() for r in content.receipts]}), True)
             manifest = canonical_json(
                 {
                     "format": BUNDLE_FORMAT,
@@ -159,6 +166,7 @@ class Bundle:
         self.records: list[RecordPayload] = []
         self.decisions: list[DecisionPayload] = []
         self.page: PullPage | None = None
+        self.receipts: list[Receipt] = []
 
     @property
     def blob_shas(self) -> list[str]:
@@ -260,6 +268,12 @@ def _parse_json(bundle: Bundle, path: Path) -> None:
                 bundle.decisions.append(DecisionPayload.from_dict(json.loads(bundle._read(name))))
             elif name == PAGE:
                 bundle.page = PullPage.from_dict(json.loads(bundle._read(name)))
+            elif name == RECEIPTS:
+                data = json.loads(bundle._read(name))
+                items = data.get("receipts") if isinstance(data, dict) else None
+                if not isinstance(items, list):
+                    raise ProtocolError("invalid_payload", f"{RECEIPTS} 应为含 receipts 列表的对象", 400)
+                bundle.receipts = [Receipt.from_dict(r) for r in items]
     except ValueError as exc:
         raise _refuse("bad_payload", path, "包内的 JSON 无法解析") from exc
     except ProtocolError as exc:

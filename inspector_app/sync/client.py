@@ -8,8 +8,6 @@ retry cannot change; :class:`HQRefused` carries HQ's machine ``code`` and Chines
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import random
 import ssl
@@ -19,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from cryptography.exceptions import InvalidSignature
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.sync.protocol import (
@@ -35,7 +32,6 @@ from inspector_app.sync.protocol import (
     RecordPayload,
     check_sha256,
 )
-from inspector_app.trust.keys import KeyFormatError, load_public_key
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 USER_AGENT = f"inspector-app-sync/{PROTOCOL_VERSION}"
@@ -267,9 +263,6 @@ class SyncClient:
     def verify_receipt(self, receipt: Receipt) -> None:
         """Check HQ's signature on a receipt with HQ's public key from the enrolment."""
         try:
-            signature = base64.b64decode(receipt.signature, validate=True)
-            load_public_key(self.hq_public_key).verify(signature, receipt.signed_bytes())
-        except (InvalidSignature, binascii.Error, ValueError, KeyFormatError) as exc:
-            raise SyncError(
-                "bad_receipt", f"总部回执的签名无效（{receipt.id}）；可能连接到了冒充的服务器"
-            ) from exc
+            receipt.verify(self.hq_public_key)
+        except ProtocolError as exc:
+            raise SyncError(exc.code, str(exc)) from exc

@@ -7,6 +7,8 @@ so HQ can answer a bad request with a 4xx and a reason, and the client can refus
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+
 from inspector_app.core.clock import parse_utc, utc_iso
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.lifecycle import RecordStatus
@@ -24,7 +28,7 @@ from inspector_app.core.records import Inspection, canonical_content, content_ha
 from inspector_app.core.registry import Business, BusinessKind, business_fields
 from inspector_app.core.reviews import Decision, ReviewEvent
 from inspector_app.trust.events import decision_digest
-from inspector_app.trust.keys import DeviceKey
+from inspector_app.trust.keys import DeviceKey, KeyFormatError, load_public_key
 from inspector_app.trust.seals import (
     GENESIS,
     SealKind,
@@ -188,11 +192,9 @@ class RecordPayload:
                 422,
             )
         record = self.record()
-        if (
-            record.id != self.id
-            or canonical_content(record) != self.content
-            or content_hash(record) != self.hash
-        ):
+        # The content hashes to ``hash`` (checked above), so a record whose canonical form IS the content
+        # has that hash too: computing ``content_hash(record)`` again would only repeat the work.
+        if record.id != self.id or canonical_content(record) != self.content:
             raise ProtocolError("invalid_record", f"记录 {self.id} 的内容不是规范格式（字段或取值有误）", 422)
         if not record.finalized_at or not record.document_no:
             raise ProtocolError("invalid_record", f"记录 {self.id} 尚未定稿（缺少定稿时间或文书编号）", 422)
@@ -364,6 +366,16 @@ class Receipt:
             "duplicate": self.duplicate,
             "signature": self.signature,
         }
+
+    def verify(self, public_key: str) -> None:
+        """Check HQ's signature with HQ's public key (from the enrolment); ``bad_receipt`` otherwise."""
+        try:
+            signature = base64.b64decode(self.signature, validate=True)
+            load_public_key(public_key).verify(signature, self.signed_bytes())
+        except (InvalidSignature, binascii.Error, ValueError, KeyFormatError) as exc:
+            raise ProtocolError(
+                "bad_receipt", f"总部回执的签名无效（{self.id}）；可能连接到了冒充的服务器", 422
+            ) from exc
 
     @classmethod
     def from_dict(cls, data: Any) -> Receipt:

@@ -6,7 +6,6 @@ The proxy rounds run ``FAST_ROUNDS`` per engine by default; ``-m slow`` runs the
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import signal
 import ssl
@@ -22,6 +21,7 @@ import pytest
 from inspector_app.sync.client import HQUnreachable, RetryPolicy
 from inspector_app.sync.protocol import RecordPayload
 from tests.hq.fault_proxy import CuttingProxy, random_budget
+from tests.live_server import free_port
 from tests.sync_support import FakeLaptop
 
 FAST_ROUNDS = 60
@@ -176,16 +176,7 @@ def _serve(db: str, blobs: Path, port: int) -> subprocess.Popen:
 
 
 def _port_in_range() -> int:
-    import socket
-
-    for port in random.Random(os.getpid()).sample(range(18300, 18400), 100):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free port in 18300–18399")
+    return free_port(18300, 18399)
 
 
 def test_hq_killed_and_restarted_mid_push_the_push_completes(db_url, tmp_path):

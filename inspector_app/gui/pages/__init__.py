@@ -50,6 +50,12 @@ def _accounts(window: MainWindow) -> QWidget:
     return AccountsPage(window.services, window.user)
 
 
+def _sync(window: MainWindow) -> QWidget:
+    from inspector_app.gui.pages.sync import SyncPage
+
+    return SyncPage(window.services)
+
+
 #: (key, title, factory, roles) in navigation order.
 DEFAULT_PAGES: tuple[tuple[str, str, PageFactory, frozenset[Role]], ...] = (
     ("home", "今日任务", _home, frozenset(Role)),
@@ -57,6 +63,7 @@ DEFAULT_PAGES: tuple[tuple[str, str, PageFactory, frozenset[Role]], ...] = (
     ("inspections", "检查记录", _inspections, frozenset(Role)),
     ("review", "审核", _review, frozenset({Role.SUPERVISOR})),
     ("accounts", "账号", _accounts, frozenset({Role.ADMIN})),
+    ("sync", "同步", _sync, frozenset({Role.ADMIN})),
 )
 
 
